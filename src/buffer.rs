@@ -1,0 +1,699 @@
+//! `SharedBuffer<T>`: a bounded, blocking, closable FIFO buffer with
+//! `queue.Queue`-style task accounting.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::{
+    GetError, GetTimeoutError, PutError, PutTimeoutError, TaskDoneError, TryGetError, TryPutError,
+};
+use crate::sync::{Arc, Condvar, Instant, Mutex, MutexGuard};
+
+/// A bounded, blocking, closable FIFO buffer shared by producers and
+/// consumers.
+///
+/// `SharedBuffer` is a cheap handle: [`Clone`] it to share it between
+/// threads; every clone refers to the same buffer. It holds at most
+/// [`capacity`](Self::capacity) items. [`put`](Self::put) waits while it is
+/// full and [`get`](Self::get) waits while it is empty, as Python's
+/// `threading.Condition` buffer in the seed system does; `try_*` variants
+/// never wait and `*_timeout` variants wait at most a given time.
+///
+/// Closing ([`close`](Self::close)) stops new items from coming in, but
+/// every item already buffered can still be taken: consumers see
+/// [`GetError`] only once the buffer is both closed and empty. A rejected
+/// item is always handed back inside the error.
+///
+/// Like Python's `queue.Queue`, the buffer also counts *unfinished tasks*:
+/// each successful put adds one, each [`task_done`](Self::task_done) removes
+/// one, and [`join`](Self::join) waits until none is left.
+///
+/// It is `Send` and `Sync` whenever `T: Send`.
+///
+/// # Examples
+///
+/// ```
+/// # if prodcon::__private::MODEL_BUILD { return; }
+/// use prodcon::SharedBuffer;
+/// use std::thread;
+///
+/// let buffer = SharedBuffer::new(2);
+/// let producer = {
+///     let buffer = buffer.clone();
+///     thread::spawn(move || {
+///         for i in 0..10 {
+///             buffer.put(i).unwrap();
+///         }
+///         buffer.close();
+///     })
+/// };
+/// let mut received = Vec::new();
+/// while let Ok(item) = buffer.get() {
+///     received.push(item);
+/// }
+/// producer.join().unwrap();
+/// assert_eq!(received, (0..10).collect::<Vec<_>>());
+/// ```
+pub struct SharedBuffer<T> {
+    shared: Arc<Shared<T>>,
+}
+
+/// The state behind every handle.
+struct Shared<T> {
+    state: Mutex<State<T>>,
+    /// Putters wait here for room.
+    not_full: Condvar,
+    /// Getters wait here for an item (or for the close).
+    not_empty: Condvar,
+    /// `join` waits here for the unfinished-task count to reach zero.
+    all_done: Condvar,
+    capacity: usize,
+}
+
+struct State<T> {
+    items: VecDeque<T>,
+    closed: bool,
+    /// Items put and not yet marked done (by `task_done` or `drain`).
+    unfinished: usize,
+    // Threads blocked in each wait: notifications are sent only when someone
+    // is there to receive them, which skips a syscall on most puts and gets.
+    waiting_putters: usize,
+    waiting_getters: usize,
+    waiting_joiners: usize,
+}
+
+/// How long an operation may wait: not at all, or until an optional
+/// deadline (`None`: forever).
+#[derive(Clone, Copy)]
+enum Wait {
+    Never,
+    Until(Option<Instant>),
+}
+
+impl Wait {
+    fn from_timeout(timeout: Duration) -> Self {
+        // An overflowing deadline (`Duration::MAX`, say) means "forever".
+        Wait::Until(Instant::after(timeout))
+    }
+}
+
+/// Why an internal put or get did not complete.
+enum Refused {
+    /// Full (for a put) or empty (for a get), and the wait ran out or was
+    /// not allowed.
+    NotNow,
+    Closed,
+}
+
+impl<T> SharedBuffer<T> {
+    /// Creates an empty, open buffer that holds at most `capacity` items.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `capacity` is zero: a buffer that can hold nothing would
+    /// block every put forever. (The pipeline's
+    /// [`ProducerConsumerSystem::new`](crate::ProducerConsumerSystem::new)
+    /// returns an error instead.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::SharedBuffer;
+    ///
+    /// let buffer = SharedBuffer::<String>::new(5);
+    /// assert_eq!(buffer.capacity(), 5);
+    /// assert!(buffer.is_empty());
+    /// assert!(!buffer.is_full());
+    /// ```
+    ///
+    /// ```should_panic
+    /// # if prodcon::__private::MODEL_BUILD { panic!("capacity") }
+    /// // panics: "SharedBuffer capacity must be at least 1, got 0"
+    /// let _ = prodcon::SharedBuffer::<u8>::new(0);
+    /// ```
+    pub fn new(capacity: usize) -> Self {
+        assert!(
+            capacity > 0,
+            "SharedBuffer capacity must be at least 1, got {capacity}"
+        );
+        SharedBuffer {
+            shared: Arc::new(Shared {
+                state: Mutex::new(State {
+                    items: VecDeque::with_capacity(capacity.min(4096)),
+                    closed: false,
+                    unfinished: 0,
+                    waiting_putters: 0,
+                    waiting_getters: 0,
+                    waiting_joiners: 0,
+                }),
+                not_full: Condvar::new(),
+                not_empty: Condvar::new(),
+                all_done: Condvar::new(),
+                capacity,
+            }),
+        }
+    }
+
+    /// Puts `item` at the back of the buffer, waiting while it is full.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`PutError`] with the item inside if the buffer is closed,
+    /// whether it was closed before the call or while it waited.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::{PutError, SharedBuffer};
+    ///
+    /// let buffer = SharedBuffer::new(1);
+    /// assert_eq!(buffer.put("a"), Ok(()));
+    /// assert_eq!(buffer.len(), 1);
+    /// buffer.close();
+    /// assert_eq!(buffer.put("b"), Err(PutError("b")));
+    /// ```
+    pub fn put(&self, item: T) -> Result<(), PutError<T>> {
+        match self.put_inner(item, Wait::Until(None)) {
+            Ok(()) => Ok(()),
+            Err((item, _)) => Err(PutError(item)),
+        }
+    }
+
+    /// Puts `item` if there is room right now, without waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`TryPutError::Full`] if the buffer is full, [`TryPutError::Closed`]
+    /// if it is closed; the item comes back in either.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::{SharedBuffer, TryPutError};
+    ///
+    /// let buffer = SharedBuffer::new(1);
+    /// assert_eq!(buffer.try_put(1), Ok(()));
+    /// assert_eq!(buffer.try_put(2), Err(TryPutError::Full(2)));
+    /// ```
+    pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
+        match self.put_inner(item, Wait::Never) {
+            Ok(()) => Ok(()),
+            Err((item, Refused::NotNow)) => Err(TryPutError::Full(item)),
+            Err((item, Refused::Closed)) => Err(TryPutError::Closed(item)),
+        }
+    }
+
+    /// Puts `item`, waiting at most `timeout` for room.
+    ///
+    /// A `timeout` so long that the deadline overflows (`Duration::MAX`)
+    /// waits without limit.
+    ///
+    /// # Errors
+    ///
+    /// [`PutTimeoutError::Timeout`] if no room came free in time,
+    /// [`PutTimeoutError::Closed`] if the buffer is or becomes closed; the
+    /// item comes back in either.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::{PutTimeoutError, SharedBuffer};
+    /// use std::time::Duration;
+    ///
+    /// let buffer = SharedBuffer::new(1);
+    /// buffer.put_timeout(1, Duration::from_millis(10)).unwrap();
+    /// assert_eq!(
+    ///     buffer.put_timeout(2, Duration::from_millis(10)),
+    ///     Err(PutTimeoutError::Timeout(2)),
+    /// );
+    /// ```
+    pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), PutTimeoutError<T>> {
+        match self.put_inner(item, Wait::from_timeout(timeout)) {
+            Ok(()) => Ok(()),
+            Err((item, Refused::NotNow)) => Err(PutTimeoutError::Timeout(item)),
+            Err((item, Refused::Closed)) => Err(PutTimeoutError::Closed(item)),
+        }
+    }
+
+    /// Takes the item at the front of the buffer, waiting while it is empty
+    /// and open.
+    ///
+    /// After [`close`](Self::close), `get` still returns every item that was
+    /// buffered, in order, and only then fails.
+    ///
+    /// # Errors
+    ///
+    /// [`GetError`] once the buffer is closed and empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::{GetError, SharedBuffer};
+    ///
+    /// let buffer = SharedBuffer::new(2);
+    /// buffer.put(1).unwrap();
+    /// buffer.close();
+    /// assert_eq!(buffer.get(), Ok(1));
+    /// assert_eq!(buffer.get(), Err(GetError));
+    /// ```
+    pub fn get(&self) -> Result<T, GetError> {
+        self.get_inner(Wait::Until(None)).map_err(|_| GetError)
+    }
+
+    /// Takes the front item if there is one right now, without waiting.
+    ///
+    /// # Errors
+    ///
+    /// [`TryGetError::Empty`] if the buffer is empty but open,
+    /// [`TryGetError::Closed`] if it is empty and closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::{SharedBuffer, TryGetError};
+    ///
+    /// let buffer = SharedBuffer::new(1);
+    /// assert_eq!(buffer.try_get(), Err(TryGetError::Empty));
+    /// buffer.put('x').unwrap();
+    /// assert_eq!(buffer.try_get(), Ok('x'));
+    /// ```
+    pub fn try_get(&self) -> Result<T, TryGetError> {
+        self.get_inner(Wait::Never).map_err(|refused| match refused {
+            Refused::NotNow => TryGetError::Empty,
+            Refused::Closed => TryGetError::Closed,
+        })
+    }
+
+    /// Takes the front item, waiting at most `timeout` for one.
+    ///
+    /// A `timeout` so long that the deadline overflows waits without limit.
+    ///
+    /// # Errors
+    ///
+    /// [`GetTimeoutError::Timeout`] if no item came in time,
+    /// [`GetTimeoutError::Closed`] if the buffer is or becomes closed and
+    /// empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::{GetTimeoutError, SharedBuffer};
+    /// use std::time::Duration;
+    ///
+    /// let buffer = SharedBuffer::<u8>::new(1);
+    /// assert_eq!(
+    ///     buffer.get_timeout(Duration::from_millis(10)),
+    ///     Err(GetTimeoutError::Timeout),
+    /// );
+    /// ```
+    pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetTimeoutError> {
+        self.get_inner(Wait::from_timeout(timeout))
+            .map_err(|refused| match refused {
+                Refused::NotNow => GetTimeoutError::Timeout,
+                Refused::Closed => GetTimeoutError::Closed,
+            })
+    }
+
+    /// Closes the buffer: every later put fails and hands its item back,
+    /// and every thread waiting in a put or a get wakes up.
+    ///
+    /// Putters waiting for room get their item back in the error; getters
+    /// keep taking whatever is still buffered and then fail. Returns `true`
+    /// if this call closed the buffer, `false` if it was already closed.
+    /// Closing does not touch the task count: [`join`](Self::join) still
+    /// waits for the buffered items to be taken and marked done (or
+    /// drained).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::SharedBuffer;
+    ///
+    /// let buffer = SharedBuffer::<u8>::new(1);
+    /// assert!(buffer.close());
+    /// assert!(!buffer.close());
+    /// assert!(buffer.is_closed());
+    /// ```
+    pub fn close(&self) -> bool {
+        let mut state = self.lock();
+        if state.closed {
+            return false;
+        }
+        state.closed = true;
+        let wake_putters = state.waiting_putters > 0;
+        let wake_getters = state.waiting_getters > 0;
+        drop(state);
+        if wake_putters {
+            self.shared.not_full.notify_all();
+        }
+        if wake_getters {
+            self.shared.not_empty.notify_all();
+        }
+        true
+    }
+
+    /// Takes every buffered item now, without waiting, oldest first.
+    ///
+    /// Works on an open or a closed buffer. The drained items no longer
+    /// count as unfinished tasks, so a [`join`](Self::join) waiting only on
+    /// them returns; putters waiting for room are woken.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::SharedBuffer;
+    ///
+    /// let buffer = SharedBuffer::new(3);
+    /// buffer.put(1).unwrap();
+    /// buffer.put(2).unwrap();
+    /// assert_eq!(buffer.drain(), vec![1, 2]);
+    /// assert!(buffer.is_empty());
+    /// assert_eq!(buffer.unfinished_tasks(), 0);
+    /// ```
+    pub fn drain(&self) -> Vec<T> {
+        let mut state = self.lock();
+        let drained: Vec<T> = state.items.drain(..).collect();
+        // `task_done` may have run ahead of `get` for some of these items,
+        // so the count can be smaller than what is drained.
+        state.unfinished = state.unfinished.saturating_sub(drained.len());
+        let wake_putters = !drained.is_empty() && state.waiting_putters > 0;
+        let wake_joiners = state.unfinished == 0 && state.waiting_joiners > 0;
+        drop(state);
+        if wake_putters {
+            self.shared.not_full.notify_all();
+        }
+        if wake_joiners {
+            self.shared.all_done.notify_all();
+        }
+        drained
+    }
+
+    /// Marks one taken item as finished (Python's `Queue.task_done`).
+    ///
+    /// Every successful put adds one unfinished task; each call removes one.
+    /// When the count reaches zero, every [`join`](Self::join) returns.
+    ///
+    /// # Errors
+    ///
+    /// [`TaskDoneError`] if there is no unfinished task: it was called more
+    /// times than items were put (and not drained). The count is unchanged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::SharedBuffer;
+    ///
+    /// let buffer = SharedBuffer::new(1);
+    /// buffer.put("job").unwrap();
+    /// assert_eq!(buffer.unfinished_tasks(), 1);
+    /// let _job = buffer.get().unwrap();
+    /// assert_eq!(buffer.unfinished_tasks(), 1); // taken, not yet done
+    /// buffer.task_done().unwrap();
+    /// assert_eq!(buffer.unfinished_tasks(), 0);
+    /// assert!(buffer.task_done().is_err());
+    /// ```
+    pub fn task_done(&self) -> Result<(), TaskDoneError> {
+        let mut state = self.lock();
+        if state.unfinished == 0 {
+            return Err(TaskDoneError);
+        }
+        state.unfinished -= 1;
+        let wake_joiners = state.unfinished == 0 && state.waiting_joiners > 0;
+        drop(state);
+        if wake_joiners {
+            self.shared.all_done.notify_all();
+        }
+        Ok(())
+    }
+
+    /// Waits until every item put so far has been marked finished (Python's
+    /// `Queue.join`).
+    ///
+    /// Returns at once if there is no unfinished task. Closing the buffer
+    /// does not end the wait; taking and finishing, or draining, the
+    /// remaining items does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::SharedBuffer;
+    /// use std::thread;
+    ///
+    /// let buffer = SharedBuffer::new(4);
+    /// for job in 0..4 {
+    ///     buffer.put(job).unwrap();
+    /// }
+    /// let worker = {
+    ///     let buffer = buffer.clone();
+    ///     thread::spawn(move || {
+    ///         while let Ok(_job) = buffer.try_get() {
+    ///             buffer.task_done().unwrap();
+    ///         }
+    ///     })
+    /// };
+    /// buffer.join();
+    /// assert_eq!(buffer.unfinished_tasks(), 0);
+    /// worker.join().unwrap();
+    /// ```
+    pub fn join(&self) {
+        let finished = self.join_inner(None);
+        debug_assert!(finished);
+    }
+
+    /// Like [`join`](Self::join), but waits at most `timeout`. Returns
+    /// `true` if every task was finished, `false` if the time ran out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::SharedBuffer;
+    /// use std::time::Duration;
+    ///
+    /// let buffer = SharedBuffer::new(1);
+    /// assert!(buffer.join_timeout(Duration::ZERO));
+    /// buffer.put(1).unwrap();
+    /// assert!(!buffer.join_timeout(Duration::from_millis(10)));
+    /// ```
+    pub fn join_timeout(&self, timeout: Duration) -> bool {
+        self.join_inner(Instant::after(timeout))
+    }
+
+    /// The number of items in the buffer now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::new(3);
+    /// buffer.put(1).unwrap();
+    /// assert_eq!(buffer.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.lock().items.len()
+    }
+
+    /// `true` if the buffer holds no item now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::<u8>::new(3);
+    /// assert!(buffer.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.lock().items.is_empty()
+    }
+
+    /// `true` if the buffer holds [`capacity`](Self::capacity) items now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::new(1);
+    /// buffer.put(()).unwrap();
+    /// assert!(buffer.is_full());
+    /// ```
+    pub fn is_full(&self) -> bool {
+        self.lock().items.len() >= self.shared.capacity
+    }
+
+    /// The most items the buffer holds at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// assert_eq!(prodcon::SharedBuffer::<u8>::new(16).capacity(), 16);
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.shared.capacity
+    }
+
+    /// `true` once [`close`](Self::close) has been called on any handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::<u8>::new(1);
+    /// assert!(!buffer.is_closed());
+    /// buffer.close();
+    /// assert!(buffer.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    /// Items put and not yet marked finished by
+    /// [`task_done`](Self::task_done) or removed by [`drain`](Self::drain).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::new(2);
+    /// buffer.put(1).unwrap();
+    /// buffer.put(2).unwrap();
+    /// buffer.get().unwrap();
+    /// assert_eq!(buffer.unfinished_tasks(), 2);
+    /// ```
+    pub fn unfinished_tasks(&self) -> usize {
+        self.lock().unfinished
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.shared.state.lock()
+    }
+
+    /// The one put that every public put funnels into.
+    fn put_inner(&self, item: T, wait: Wait) -> Result<(), (T, Refused)> {
+        let capacity = self.shared.capacity;
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return Err((item, Refused::Closed));
+            }
+            if state.items.len() < capacity {
+                state.items.push_back(item);
+                state.unfinished += 1;
+                let wake_getter = state.waiting_getters > 0;
+                drop(state);
+                if wake_getter {
+                    self.shared.not_empty.notify_one();
+                }
+                return Ok(());
+            }
+            // Full: wait for room, or give up. The condition is checked
+            // again after every wakeup (a `while`, not an `if`): a wakeup
+            // may be spurious, or another putter may have taken the room.
+            let deadline = match wait {
+                Wait::Never => return Err((item, Refused::NotNow)),
+                Wait::Until(deadline) => deadline,
+            };
+            state.waiting_putters += 1;
+            state = match deadline {
+                None => self.shared.not_full.wait(state),
+                Some(deadline) => {
+                    if Instant::now() >= deadline {
+                        state.waiting_putters -= 1;
+                        return Err((item, Refused::NotNow));
+                    }
+                    self.shared.not_full.wait_until(state, deadline)
+                }
+            };
+            state.waiting_putters -= 1;
+        }
+    }
+
+    /// The one get that every public get funnels into.
+    fn get_inner(&self, wait: Wait) -> Result<T, Refused> {
+        let mut state = self.lock();
+        loop {
+            // Items first: a getter woken by a notification that also timed
+            // out takes the item it was woken for, so the notification is
+            // never lost with it.
+            if let Some(item) = state.items.pop_front() {
+                let wake_putter = state.waiting_putters > 0;
+                drop(state);
+                if wake_putter {
+                    self.shared.not_full.notify_one();
+                }
+                return Ok(item);
+            }
+            if state.closed {
+                return Err(Refused::Closed);
+            }
+            let deadline = match wait {
+                Wait::Never => return Err(Refused::NotNow),
+                Wait::Until(deadline) => deadline,
+            };
+            state.waiting_getters += 1;
+            state = match deadline {
+                None => self.shared.not_empty.wait(state),
+                Some(deadline) => {
+                    if Instant::now() >= deadline {
+                        state.waiting_getters -= 1;
+                        return Err(Refused::NotNow);
+                    }
+                    self.shared.not_empty.wait_until(state, deadline)
+                }
+            };
+            state.waiting_getters -= 1;
+        }
+    }
+
+    fn join_inner(&self, deadline: Option<Instant>) -> bool {
+        let mut state = self.lock();
+        while state.unfinished > 0 {
+            state.waiting_joiners += 1;
+            state = match deadline {
+                None => self.shared.all_done.wait(state),
+                Some(deadline) => {
+                    if Instant::now() >= deadline {
+                        state.waiting_joiners -= 1;
+                        return false;
+                    }
+                    self.shared.all_done.wait_until(state, deadline)
+                }
+            };
+            state.waiting_joiners -= 1;
+        }
+        true
+    }
+}
+
+impl<T> Clone for SharedBuffer<T> {
+    /// Another handle to the same buffer.
+    fn clone(&self) -> Self {
+        SharedBuffer {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<T> fmt::Debug for SharedBuffer<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("SharedBuffer")
+            .field("len", &state.items.len())
+            .field("capacity", &self.shared.capacity)
+            .field("closed", &state.closed)
+            .field("unfinished_tasks", &state.unfinished)
+            .finish()
+    }
+}

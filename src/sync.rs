@@ -1,0 +1,532 @@
+//! The synchronization facade: the only file in the crate that names `std`'s,
+//! loom's or shuttle's primitives.
+//!
+//! Production code imports `Mutex`, `Condvar`, `Arc`, `Instant`, atomics and
+//! `thread` from here. Which backend it gets is chosen by cfg:
+//!
+//! | build | selected by | backend |
+//! | --- | --- | --- |
+//! | production | default | `std::sync`, `std::thread`, `std::time::Instant` |
+//! | exhaustive models | `RUSTFLAGS="--cfg loom"` | `loom::sync`, `loom::thread`, model clock |
+//! | randomized models | `RUSTFLAGS="--cfg shuttle"` | `shuttle::sync`, `shuttle::thread`, model clock |
+//!
+//! The facade evens out the differences between the three: locking never
+//! surfaces poisoning (no code in this crate panics while holding a lock), and
+//! waiting is a single `wait` / `wait_until(deadline)` pair that callers put
+//! in a `while` loop (loom has no `wait_while`).
+//!
+//! # Time and spurious wakeups under the models
+//!
+//! loom's and shuttle's own `Condvar::wait_timeout` never time out, and
+//! neither tool wakes a waiter spuriously. A facade that handed them through
+//! would leave every timeout path and every `while` around a wait unchecked.
+//! So under `cfg(loom)` and `cfg(shuttle)` the facade brings its own condition
+//! variable and its own clock:
+//!
+//! * [`Instant`] reads a *model clock*: a per-execution counter that starts
+//!   at zero and moves only when the model calls `prodcon::model::advance_clock`.
+//!   Exploration therefore never depends on the wall clock.
+//! * [`Condvar`] keeps its waiters in a list guarded by a model `Mutex` and
+//!   blocks them with `thread::park`. A waiter leaves the list in exactly one
+//!   of three ways: `notify_one` / `notify_all` take it (a notification),
+//!   `advance_clock` takes every *timed* waiter whose deadline the clock has
+//!   reached (a timeout, aimed at that waiter alone, as a real timer is), or
+//!   `prodcon::model::spurious_wakeup` takes every waiter (a spurious
+//!   wakeup). Because the model schedules `advance_clock` and
+//!   `spurious_wakeup` like any other step, loom explores each of them at
+//!   every point of an execution, and so both outcomes of every timed wait:
+//!   woken in time, or timed out, or notified *and* past its deadline at once.
+//! * `notify_one` takes the longest waiter under loom (deterministic, which
+//!   keeps the exhaustive search small) and a waiter chosen by the scheduler's
+//!   random source under shuttle (real condition variables promise no order).
+//!
+//! The waiter list is built from model primitives, so every race between a
+//! notification, a timeout and a wakeup is visible to loom's partial-order
+//! reduction and explored. `std`'s backend is the real thing, with real
+//! timeouts; none of this exists in a production build.
+//!
+//! `Arc` is `std`'s in every build: sharing through it is sound (the
+//! reference count is not what the models check), it shrinks loom's state
+//! space, and a `loom::sync::Arc` dropped while a failing model unwinds aborts
+//! the process (loom#291), which would make the known-buggy models untestable.
+
+#[cfg(all(loom, shuttle))]
+compile_error!("choose one model checker: `--cfg loom` or `--cfg shuttle`, not both");
+
+pub(crate) use std::sync::Arc;
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::time::Duration;
+
+// ---------------------------------------------------------------------------
+// Backend selection. Everything below `imp` is written once against it.
+// ---------------------------------------------------------------------------
+
+#[cfg(not(any(loom, shuttle)))]
+mod imp {
+    pub(super) use std::sync::atomic;
+    pub(super) use std::sync::{Condvar, Mutex, MutexGuard};
+    pub(super) use std::thread;
+}
+
+#[cfg(loom)]
+mod imp {
+    pub(super) use loom::sync::atomic;
+    pub(super) use loom::sync::{Mutex, MutexGuard};
+    pub(super) use loom::thread;
+}
+
+#[cfg(shuttle)]
+mod imp {
+    pub(super) use shuttle::sync::atomic;
+    pub(super) use shuttle::sync::{Mutex, MutexGuard};
+    pub(super) use shuttle::thread;
+}
+
+/// Atomics of the selected backend.
+pub(crate) mod atomic {
+    pub(crate) use super::imp::atomic::{AtomicBool, AtomicUsize, Ordering};
+}
+
+/// Threads of the selected backend.
+pub(crate) mod thread {
+    pub(crate) use super::imp::thread::{JoinHandle, spawn, yield_now};
+    use std::time::Duration;
+
+    /// Sleeps in production; under the models a sleep is only a scheduling
+    /// point (loom has no `sleep`, and shuttle's is a yield).
+    pub(crate) fn sleep(duration: Duration) {
+        #[cfg(not(any(loom, shuttle)))]
+        super::imp::thread::sleep(duration);
+        #[cfg(any(loom, shuttle))]
+        {
+            let _ = duration;
+            super::imp::thread::yield_now();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Mutex
+// ---------------------------------------------------------------------------
+
+/// A mutual-exclusion lock whose `lock` never reports poisoning.
+pub(crate) struct Mutex<T> {
+    inner: imp::Mutex<T>,
+}
+
+/// The guard of a locked [`Mutex`].
+pub(crate) struct MutexGuard<'a, T> {
+    // Kept so that a model `Condvar::wait` can release and retake the lock.
+    #[cfg(any(loom, shuttle))]
+    lock: &'a Mutex<T>,
+    guard: imp::MutexGuard<'a, T>,
+}
+
+impl<T> Mutex<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Self {
+            inner: imp::Mutex::new(value),
+        }
+    }
+
+    /// Locks the mutex. A panic under the lock cannot leave the state torn
+    /// here (nothing in this crate panics while holding one), so poisoning is
+    /// ignored rather than passed on.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+        let guard = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        MutexGuard {
+            #[cfg(any(loom, shuttle))]
+            lock: self,
+            guard,
+        }
+    }
+}
+
+impl<T> Deref for MutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+impl<T> fmt::Debug for Mutex<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mutex").finish_non_exhaustive()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Instant: the real clock in production, the model clock under the models.
+// ---------------------------------------------------------------------------
+
+/// A point in time, for deadlines.
+#[cfg(not(any(loom, shuttle)))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Instant(std::time::Instant);
+
+/// A point in time, for deadlines: nanoseconds of the model clock.
+#[cfg(any(loom, shuttle))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Instant(u64);
+
+impl Instant {
+    #[cfg(not(any(loom, shuttle)))]
+    pub(crate) fn now() -> Self {
+        Instant(std::time::Instant::now())
+    }
+
+    #[cfg(any(loom, shuttle))]
+    pub(crate) fn now() -> Self {
+        Instant(model::world().clock.load(atomic::Ordering::SeqCst))
+    }
+
+    /// `None` when the deadline cannot be represented: callers treat that as
+    /// "wait forever".
+    #[cfg(not(any(loom, shuttle)))]
+    pub(crate) fn checked_add(self, duration: Duration) -> Option<Self> {
+        self.0.checked_add(duration).map(Instant)
+    }
+
+    #[cfg(any(loom, shuttle))]
+    pub(crate) fn checked_add(self, duration: Duration) -> Option<Self> {
+        let nanos = u64::try_from(duration.as_nanos()).ok()?;
+        self.0.checked_add(nanos).map(Instant)
+    }
+
+    /// The deadline `duration` from now, or `None` for "never".
+    pub(crate) fn after(duration: Duration) -> Option<Self> {
+        Self::now().checked_add(duration)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Condvar, production: std's.
+// ---------------------------------------------------------------------------
+
+/// A condition variable. Waits may return early (spuriously): always wait in
+/// a loop that re-checks the condition.
+#[cfg(not(any(loom, shuttle)))]
+#[derive(Debug, Default)]
+pub(crate) struct Condvar {
+    inner: imp::Condvar,
+}
+
+#[cfg(not(any(loom, shuttle)))]
+impl Condvar {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// Releases the lock, waits for a notification, retakes the lock.
+    pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        let guard = self
+            .inner
+            .wait(guard.guard)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        MutexGuard { guard }
+    }
+
+    /// Like [`wait`](Self::wait), but returns at the latest around
+    /// `deadline`. The caller compares [`Instant::now`] with its deadline.
+    pub(crate) fn wait_until<'a, T>(
+        &self,
+        guard: MutexGuard<'a, T>,
+        deadline: Instant,
+    ) -> MutexGuard<'a, T> {
+        let Some(timeout) = deadline.0.checked_duration_since(std::time::Instant::now()) else {
+            return guard;
+        };
+        let (guard, _) = self
+            .inner
+            .wait_timeout(guard.guard, timeout)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        MutexGuard { guard }
+    }
+
+    pub(crate) fn notify_one(&self) {
+        self.inner.notify_one();
+    }
+
+    pub(crate) fn notify_all(&self) {
+        self.inner.notify_all();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Condvar and clock under the models.
+// ---------------------------------------------------------------------------
+
+/// A condition variable built from model primitives so that the model can
+/// time out a timed waiter and wake any waiter spuriously (see the module
+/// docs).
+#[cfg(any(loom, shuttle))]
+#[derive(Debug)]
+pub(crate) struct Condvar {
+    shared: Arc<model::CondvarShared>,
+}
+
+#[cfg(any(loom, shuttle))]
+impl Condvar {
+    pub(crate) fn new() -> Self {
+        let shared = Arc::new(model::CondvarShared::new());
+        model::register(&shared);
+        Self { shared }
+    }
+
+    pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        self.wait_inner(guard, None)
+    }
+
+    pub(crate) fn wait_until<'a, T>(
+        &self,
+        guard: MutexGuard<'a, T>,
+        deadline: Instant,
+    ) -> MutexGuard<'a, T> {
+        self.wait_inner(guard, Some(deadline))
+    }
+
+    fn wait_inner<'a, T>(
+        &self,
+        guard: MutexGuard<'a, T>,
+        deadline: Option<Instant>,
+    ) -> MutexGuard<'a, T> {
+        // Joining the wait set before the caller's lock is released makes
+        // "release the lock and start waiting" atomic for every notifier
+        // that changes state under that lock, as with a real condvar.
+        let id = self.shared.enqueue(deadline);
+        let MutexGuard { lock, guard } = guard;
+        drop(guard);
+        // A wakeup that lands between the release above and `park` leaves
+        // the park token set, so `park` returns at once. Whoever removes a
+        // waiter from the set unparks it exactly once, so under loom (whose
+        // `park` never returns on its own) one `park` is one wakeup; shuttle's
+        // `park` may return spuriously, so there the waiter checks that it
+        // really left the set.
+        imp::thread::park();
+        #[cfg(shuttle)]
+        while self.shared.is_waiting(id) {
+            imp::thread::park();
+        }
+        #[cfg(loom)]
+        let _ = id;
+        lock.lock()
+    }
+
+    pub(crate) fn notify_one(&self) {
+        if let Some(thread) = self.shared.take_one() {
+            thread.unpark();
+        }
+    }
+
+    pub(crate) fn notify_all(&self) {
+        for thread in self.shared.take_all(|_| true) {
+            thread.unpark();
+        }
+    }
+}
+
+/// Hooks that let a model drive time and wakeups; they exist only in
+/// `cfg(loom)` and `cfg(shuttle)` builds.
+#[cfg(any(loom, shuttle))]
+pub mod model {
+    use super::{Arc, Instant, atomic, imp};
+    use std::collections::VecDeque;
+    use std::fmt;
+    use std::sync::Weak;
+    use std::time::Duration;
+
+    /// The per-execution world of the models: the clock and every condition
+    /// variable created in this execution (so that the clock can reach their
+    /// timed waiters).
+    pub(super) struct World {
+        pub(super) clock: imp::atomic::AtomicU64,
+        // A plain std mutex: only `Condvar::new` and the hooks below touch it,
+        // never concurrently with a model step (model threads run one at a
+        // time), and it is not part of any protocol under test.
+        condvars: std::sync::Mutex<Vec<Weak<CondvarShared>>>,
+    }
+
+    #[cfg(loom)]
+    loom::lazy_static! {
+        static ref WORLD: World = World::new();
+    }
+
+    #[cfg(shuttle)]
+    shuttle::lazy_static! {
+        static ref WORLD: World = World::new();
+    }
+
+    pub(super) fn world() -> &'static World {
+        &WORLD
+    }
+
+    impl World {
+        fn new() -> Self {
+            World {
+                clock: imp::atomic::AtomicU64::new(0),
+                condvars: std::sync::Mutex::new(Vec::new()),
+            }
+        }
+
+        fn live_condvars(&self) -> Vec<Arc<CondvarShared>> {
+            let mut list = self
+                .condvars
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            list.retain(|weak| weak.strong_count() > 0);
+            list.iter().filter_map(Weak::upgrade).collect()
+        }
+    }
+
+    pub(super) fn register(shared: &Arc<CondvarShared>) {
+        world()
+            .condvars
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(Arc::downgrade(shared));
+    }
+
+    struct Waiter {
+        id: u64,
+        thread: imp::thread::Thread,
+        deadline: Option<Instant>,
+    }
+
+    struct WaitSet {
+        next_id: u64,
+        waiters: VecDeque<Waiter>,
+    }
+
+    /// The wait set of one model condition variable.
+    pub(super) struct CondvarShared {
+        set: imp::Mutex<WaitSet>,
+    }
+
+    impl fmt::Debug for CondvarShared {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("CondvarShared").finish_non_exhaustive()
+        }
+    }
+
+    impl CondvarShared {
+        pub(super) fn new() -> Self {
+            CondvarShared {
+                set: imp::Mutex::new(WaitSet {
+                    next_id: 0,
+                    waiters: VecDeque::new(),
+                }),
+            }
+        }
+
+        fn lock(&self) -> imp::MutexGuard<'_, WaitSet> {
+            self.set
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+
+        pub(super) fn enqueue(&self, deadline: Option<Instant>) -> u64 {
+            let mut set = self.lock();
+            let id = set.next_id;
+            set.next_id += 1;
+            set.waiters.push_back(Waiter {
+                id,
+                thread: imp::thread::current(),
+                deadline,
+            });
+            id
+        }
+
+        pub(super) fn is_waiting(&self, id: u64) -> bool {
+            self.lock().waiters.iter().any(|w| w.id == id)
+        }
+
+        pub(super) fn take_one(&self) -> Option<imp::thread::Thread> {
+            let mut set = self.lock();
+            if set.waiters.is_empty() {
+                return None;
+            }
+            let index = pick(set.waiters.len());
+            set.waiters.remove(index).map(|w| w.thread)
+        }
+
+        pub(super) fn take_all(
+            &self,
+            mut which: impl FnMut(&Option<Instant>) -> bool,
+        ) -> Vec<imp::thread::Thread> {
+            let mut set = self.lock();
+            let mut taken = Vec::new();
+            set.waiters.retain(|w| {
+                if which(&w.deadline) {
+                    taken.push(w.thread.clone());
+                    false
+                } else {
+                    true
+                }
+            });
+            taken
+        }
+    }
+
+    /// Which waiter `notify_one` wakes: the longest under loom, any under
+    /// shuttle (its random source is part of the replayable schedule).
+    #[cfg(loom)]
+    fn pick(_len: usize) -> usize {
+        0
+    }
+
+    #[cfg(shuttle)]
+    fn pick(len: usize) -> usize {
+        use shuttle::rand::Rng;
+        shuttle::rand::thread_rng().gen_range(0..len)
+    }
+
+    /// Moves the model clock forward by `by` and times out every timed wait
+    /// whose deadline the clock has now reached.
+    ///
+    /// Call it from a thread of the model (often the main thread of the
+    /// closure given to `loom::model` or `shuttle::check_*`): the checker then
+    /// explores it at every point of the execution, before, during and after
+    /// each wait. Untimed waits and deadlines still in the future are not
+    /// woken; the waiters it wakes see `Instant::now()` at or past their
+    /// deadline.
+    pub fn advance_clock(by: Duration) {
+        let by = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
+        let clock = &world().clock;
+        let now = clock.load(atomic::Ordering::SeqCst).saturating_add(by);
+        clock.store(now, atomic::Ordering::SeqCst);
+        for condvar in world().live_condvars() {
+            let expired = condvar.take_all(|deadline| deadline.is_some_and(|d| d.0 <= now));
+            for thread in expired {
+                thread.unpark();
+            }
+        }
+    }
+
+    /// Wakes every thread now waiting on any condition variable of the
+    /// crate, without a notification and without moving the clock: a
+    /// spurious wakeup, which real condition variables are allowed to
+    /// deliver at any time.
+    pub fn spurious_wakeup() {
+        for condvar in world().live_condvars() {
+            for thread in condvar.take_all(|_| true) {
+                thread.unpark();
+            }
+        }
+    }
+
+    /// The model clock's reading, as time since the execution began.
+    pub fn elapsed() -> Duration {
+        Duration::from_nanos(world().clock.load(atomic::Ordering::SeqCst))
+    }
+}
