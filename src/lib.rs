@@ -1,15 +1,103 @@
-//! prodcon (crate docs: written below once the pipeline lands)
+//! Bounded producer–consumer pipelines whose blocking protocols are
+//! model-checked, not merely tested.
+//!
+//! prodcon has two layers:
+//!
+//! * [`SharedBuffer<T>`]: a bounded, blocking, closable FIFO buffer — one
+//!   mutex, a condition variable per side — with Python `queue.Queue`'s
+//!   task accounting ([`task_done`](SharedBuffer::task_done) /
+//!   [`join`](SharedBuffer::join)). Rejected items always come back inside
+//!   the error.
+//! * [`ProducerConsumerSystem<T>`]: N producers and M consumers around one
+//!   buffer, with a poison-pill graceful shutdown that loses nothing and a
+//!   forceful one that hands back what was not delivered, plus [`Stats`].
+//!
+//! # Example
+//!
+//! ```
+//! # if prodcon::__private::MODEL_BUILD { return; }
+//! use prodcon::SharedBuffer;
+//! use std::thread;
+//!
+//! let buffer = SharedBuffer::new(4);
+//! let consumer = {
+//!     let buffer = buffer.clone();
+//!     thread::spawn(move || {
+//!         let mut sum = 0;
+//!         while let Ok(n) = buffer.get() {
+//!             sum += n;
+//!         }
+//!         sum
+//!     })
+//! };
+//! for n in 1..=100 {
+//!     buffer.put(n).unwrap();
+//! }
+//! buffer.close(); // the consumer still gets everything buffered
+//! assert_eq!(consumer.join().unwrap(), 5050);
+//! ```
+//!
+//! # Semantics
+//!
+//! * **put** waits while the buffer is full; on a closed buffer it fails
+//!   with the item inside ([`PutError`]).
+//! * **get** waits while the buffer is empty and open. After **close** it
+//!   still returns every buffered item in order, then fails ([`GetError`]).
+//! * **close** rejects every later put and wakes every waiting putter (each
+//!   gets its own item back) and getter. It returns `true` the first time.
+//! * **drain** takes everything buffered at once, without waiting; drained
+//!   items no longer count as unfinished tasks.
+//! * **task_done** marks one taken item finished; calling it more often
+//!   than items were put is a [`TaskDoneError`]. **join** waits until every
+//!   put item is finished (or drained).
+//! * `try_*` never wait; `*_timeout` wait at most the given time, and an
+//!   overflowing deadline (`Duration::MAX`) waits forever.
+//!
+//! # How it is verified
+//!
+//! All synchronization goes through one private facade that maps to
+//! `std` in production, to [loom] under `RUSTFLAGS="--cfg loom"` and to
+//! [shuttle] under `RUSTFLAGS="--cfg shuttle"`, so the models run this very
+//! code. Under the models the facade's condition variable and clock are
+//! its own, so that a model can make a timed wait time out and any wait
+//! wake spuriously (see [`model`] in those builds). Known-buggy buffers in
+//! the test tree show that the models reject real bugs. The repository's
+//! README and VERIFICATION.md list the models and what each proves.
+//!
+//! # Events
+//!
+//! The library never prints. The pipeline emits [`tracing`] events with
+//! target `"prodcon"`; each has an `event` field naming it:
+//! `system_started`, `producer_started`, `produced`, `producer_retry`,
+//! `producer_panicked`, `producer_stopped`, `producer_finished`,
+//! `producers_finished`, `consumer_started`, `consumed`,
+//! `handler_panicked`, `poison_pill`, `consumer_finished`,
+//! `shutdown_started`, `shutdown_complete`. Worker events carry
+//! `producer` or `consumer` (the 1-based id) and `total`; `produced` and
+//! `consumed` carry `item` after
+//! [`log_items`](ProducerConsumerSystem::log_items). The demo
+//! (`cargo run --example demo`) renders them in the seed system's format.
+//!
+//! [loom]: https://docs.rs/loom
+//! [shuttle]: https://docs.rs/shuttle
 #![forbid(unsafe_code)]
 
 mod buffer;
+mod consumer;
 mod error;
+mod events;
+mod producer;
+mod stats;
 mod sync;
+mod system;
 
 pub use buffer::SharedBuffer;
 pub use error::{
     GetError, GetTimeoutError, PutError, PutTimeoutError, SystemError, TaskDoneError, TryGetError,
     TryPutError,
 };
+pub use stats::{Stats, WorkerStats};
+pub use system::{Message, ProducerConsumerSystem, Report};
 
 #[cfg(any(loom, shuttle))]
 pub use sync::model;

@@ -91,7 +91,7 @@ pub(crate) mod atomic {
 
 /// Threads of the selected backend.
 pub(crate) mod thread {
-    pub(crate) use super::imp::thread::{JoinHandle, spawn, yield_now};
+    pub(crate) use super::imp::thread::{JoinHandle, spawn};
     use std::time::Duration;
 
     /// Sleeps in production; under the models a sleep is only a scheduling
@@ -398,6 +398,8 @@ pub mod model {
     }
 
     struct Waiter {
+        // Read only by shuttle's check for a spurious `park` return.
+        #[cfg_attr(loom, allow(dead_code))]
         id: u64,
         thread: imp::thread::Thread,
         deadline: Option<Instant>,

@@ -1,0 +1,91 @@
+//! The consumer worker: takes messages from the shared buffer until its
+//! poison pill (graceful shutdown) or the buffer's close (forceful one).
+
+use std::panic::{self, AssertUnwindSafe};
+use std::time::Duration;
+
+use crate::buffer::SharedBuffer;
+use crate::events::{self, Describe};
+use crate::stats::Counters;
+use crate::sync::{Arc, Mutex, thread};
+use crate::system::Message;
+
+/// What a consumer does with each item.
+pub(crate) enum Sink<T> {
+    /// Appends it to the system's shared destination (the seed's
+    /// lock-guarded list).
+    Collect(Arc<Mutex<Vec<T>>>),
+    /// Hands it to a user handler, which owns it from then on.
+    Handler(Box<dyn FnMut(T) + Send>),
+}
+
+/// A registered consumer, before it is started.
+pub(crate) struct Consumer<T> {
+    pub(crate) id: usize,
+    pub(crate) sink: Sink<T>,
+    pub(crate) counters: Arc<Counters>,
+}
+
+impl<T: Send + 'static> Consumer<T> {
+    /// Runs until a poison pill, or until the buffer is closed and empty.
+    /// Every message taken is marked done, pills included, so that the
+    /// system's `join` on the buffer never waits for a consumer that has
+    /// left.
+    pub(crate) fn run(
+        self,
+        buffer: SharedBuffer<Message<T>>,
+        delay: Duration,
+        describe: Option<Describe<T>>,
+    ) {
+        let Consumer {
+            id,
+            mut sink,
+            counters,
+        } = self;
+        events::consumer_started(id);
+        while let Ok(message) = buffer.get() {
+            let item = match message {
+                Message::Item(item) => item,
+                Message::PoisonPill => {
+                    events::poison_pill(id);
+                    mark_done(&buffer);
+                    break;
+                }
+            };
+            let label = events::label(describe, &item);
+            if !delay.is_zero() {
+                thread::sleep(delay);
+            }
+            match &mut sink {
+                Sink::Collect(destination) => {
+                    destination.lock().push(item);
+                    let total = counters.add_item();
+                    events::consumed(id, total, label.as_deref());
+                }
+                Sink::Handler(handler) => {
+                    // A panicking handler must not take the consumer (and a
+                    // graceful shutdown waiting on it) down: the item counts
+                    // as failed and the consumer goes on.
+                    match panic::catch_unwind(AssertUnwindSafe(|| handler(item))) {
+                        Ok(()) => {
+                            let total = counters.add_item();
+                            events::consumed(id, total, label.as_deref());
+                        }
+                        Err(_) => {
+                            let failed = counters.add_failure();
+                            events::handler_panicked(id, failed);
+                        }
+                    }
+                }
+            }
+            mark_done(&buffer);
+        }
+        events::consumer_finished(id, counters.items());
+    }
+}
+
+fn mark_done<T>(buffer: &SharedBuffer<T>) {
+    // Each message taken is marked done once, so this cannot fail.
+    let done = buffer.task_done();
+    debug_assert!(done.is_ok(), "task_done after a get failed");
+}

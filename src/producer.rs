@@ -1,0 +1,91 @@
+//! The producer worker: takes items from its source and puts them into the
+//! shared buffer.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::time::Duration;
+
+use crate::buffer::SharedBuffer;
+use crate::error::PutTimeoutError;
+use crate::events::{self, Describe};
+use crate::stats::Counters;
+use crate::sync::{Arc, thread};
+use crate::system::Message;
+
+/// A registered producer, before it is started.
+pub(crate) struct Producer<T> {
+    pub(crate) id: usize,
+    pub(crate) source: Box<dyn Iterator<Item = T> + Send>,
+    pub(crate) counters: Arc<Counters>,
+}
+
+/// Settings shared by every producer of a system.
+#[derive(Clone, Copy)]
+pub(crate) struct ProducerConfig {
+    pub(crate) delay: Duration,
+    pub(crate) retry_interval: Duration,
+}
+
+impl<T: Send + 'static> Producer<T> {
+    /// Runs the producer to the end of its source, a panic of the source, or
+    /// the buffer's close. Returns the item it held when the buffer was
+    /// closed, if any: that item was taken from the source but never put.
+    pub(crate) fn run(
+        self,
+        buffer: SharedBuffer<Message<T>>,
+        config: ProducerConfig,
+        describe: Option<Describe<T>>,
+    ) -> Option<T> {
+        let Producer {
+            id,
+            mut source,
+            counters,
+        } = self;
+        events::producer_started(id);
+        loop {
+            let item = match panic::catch_unwind(AssertUnwindSafe(|| source.next())) {
+                Ok(Some(item)) => item,
+                Ok(None) => break,
+                Err(_) => {
+                    // The source is in an unknown state: stop here. What
+                    // it produced before stays valid.
+                    counters.set_panicked();
+                    events::producer_panicked(id);
+                    break;
+                }
+            };
+            // Counted before it can be taken, so that no snapshot shows more
+            // consumed than produced.
+            let total = counters.add_item();
+            // Described now, while the item is still in hand; formatted only
+            // when someone listens.
+            let label = events::label(describe, &item);
+            if !config.delay.is_zero() {
+                thread::sleep(config.delay);
+            }
+            // The seed producer's loop: put with a timeout and retry until
+            // the item is accepted, so that a full buffer is reported while
+            // it lasts and nothing is dropped. A close ends it and hands the
+            // item back.
+            let mut message = Message::Item(item);
+            loop {
+                match buffer.put_timeout(message, config.retry_interval) {
+                    Ok(()) => break,
+                    Err(PutTimeoutError::Timeout(back)) => {
+                        events::producer_retry(id);
+                        message = back;
+                    }
+                    Err(PutTimeoutError::Closed(back)) => {
+                        events::producer_stopped(id, total);
+                        return match back {
+                            Message::Item(item) => Some(item),
+                            Message::PoisonPill => None,
+                        };
+                    }
+                }
+            }
+            events::produced(id, total, label.as_deref());
+        }
+        events::producer_finished(id, counters.items());
+        None
+    }
+}

@@ -1,0 +1,163 @@
+//! Statistics of a running or finished pipeline.
+
+use crate::sync::Arc;
+use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// A snapshot of a pipeline's counters: the seed system's fields plus
+/// failures and per-worker counts.
+///
+/// An item is counted as produced the moment its producer takes it from
+/// its source, before it can reach the buffer, so a snapshot never shows
+/// more items consumed and failed than produced. Every produced item ends
+/// in exactly one of `total_consumed`, `total_failed` or, after a forceful
+/// shutdown, the report's `undelivered` list; until then it is in transit.
+///
+/// # Examples
+///
+/// ```
+/// # if prodcon::__private::MODEL_BUILD { return Ok(()); }
+/// use prodcon::ProducerConsumerSystem;
+///
+/// let mut system = ProducerConsumerSystem::new(2)?;
+/// system.add_producer(1..=4)?;
+/// system.add_consumer()?;
+/// system.start()?;
+/// let stats = system.shutdown_graceful().stats;
+/// assert_eq!(stats.total_produced, 4);
+/// assert_eq!(stats.total_consumed, 4);
+/// assert_eq!(stats.items_in_transit, 0);
+/// assert_eq!(stats.producers[0].items, 4);
+/// # Ok::<(), prodcon::SystemError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Producers registered.
+    pub num_producers: usize,
+    /// Consumers registered.
+    pub num_consumers: usize,
+    /// Items taken from the producers' sources so far.
+    pub total_produced: usize,
+    /// Items consumers took and handled successfully (collected, or their
+    /// handler returned).
+    pub total_consumed: usize,
+    /// Items whose consumer handler panicked.
+    pub total_failed: usize,
+    /// Messages in the buffer when the snapshot was taken (poison pills
+    /// included while a graceful shutdown is sending them).
+    pub buffer_size: usize,
+    /// `total_produced - total_consumed - total_failed`: items in a
+    /// producer's hand, in the buffer or in a consumer's hand (after a
+    /// forceful shutdown: the undelivered ones).
+    pub items_in_transit: usize,
+    /// One entry per producer, in registration order.
+    pub producers: Vec<WorkerStats>,
+    /// One entry per consumer, in registration order.
+    pub consumers: Vec<WorkerStats>,
+}
+
+/// The counters of one producer or consumer.
+///
+/// # Examples
+///
+/// ```
+/// # if prodcon::__private::MODEL_BUILD { return Ok(()); }
+/// use prodcon::ProducerConsumerSystem;
+///
+/// let mut system = ProducerConsumerSystem::new(1)?;
+/// system.add_producer(vec![1, 2, 3])?;
+/// system.add_consumer_with(|n: i32| assert!(n != 2, "cannot handle 2"))?;
+/// system.start()?;
+/// let report = system.shutdown_graceful();
+/// let consumer = &report.stats.consumers[0];
+/// assert_eq!((consumer.id, consumer.items, consumer.failed), (1, 2, 1));
+/// assert!(consumer.panicked);
+/// # Ok::<(), prodcon::SystemError>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WorkerStats {
+    /// The worker's 1-based id, as returned when it was added.
+    pub id: usize,
+    /// For a producer: items taken from its source. For a consumer: items
+    /// handled successfully.
+    pub items: usize,
+    /// For a consumer: items whose handler panicked. Always 0 for a
+    /// producer.
+    pub failed: usize,
+    /// `true` if the worker's source (producer) or handler (consumer)
+    /// panicked at least once. A producer stops at its source's panic; a
+    /// consumer goes on with the next item.
+    pub panicked: bool,
+}
+
+/// Live counters of one worker, shared between its thread and `stats()`.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    items: AtomicUsize,
+    failed: AtomicUsize,
+    panicked: AtomicBool,
+}
+
+impl Counters {
+    pub(crate) fn add_item(&self) -> usize {
+        self.items.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    pub(crate) fn items(&self) -> usize {
+        self.items.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn add_failure(&self) -> usize {
+        self.panicked.store(true, Ordering::SeqCst);
+        self.failed.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    pub(crate) fn set_panicked(&self) {
+        self.panicked.store(true, Ordering::SeqCst);
+    }
+
+    fn snapshot(&self, id: usize) -> WorkerStats {
+        WorkerStats {
+            id,
+            items: self.items.load(Ordering::SeqCst),
+            failed: self.failed.load(Ordering::SeqCst),
+            panicked: self.panicked.load(Ordering::SeqCst),
+        }
+    }
+}
+
+/// Takes a consistent snapshot. Consumers are read before producers: an
+/// item counted by a consumer was counted by its producer before it was
+/// put (SeqCst increments, ordered through the buffer's lock), so reading
+/// the producers afterwards can only find as many or more.
+pub(crate) fn snapshot(
+    producers: &[Arc<Counters>],
+    consumers: &[Arc<Counters>],
+    buffer_size: usize,
+) -> Stats {
+    let consumers: Vec<WorkerStats> = consumers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.snapshot(i + 1))
+        .collect();
+    let producers: Vec<WorkerStats> = producers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| c.snapshot(i + 1))
+        .collect();
+    let total_produced = producers.iter().map(|w| w.items).sum();
+    let total_consumed: usize = consumers.iter().map(|w| w.items).sum();
+    let total_failed: usize = consumers.iter().map(|w| w.failed).sum();
+    Stats {
+        num_producers: producers.len(),
+        num_consumers: consumers.len(),
+        total_produced,
+        total_consumed,
+        total_failed,
+        buffer_size,
+        items_in_transit: total_produced.saturating_sub(total_consumed + total_failed),
+        producers,
+        consumers,
+    }
+}
