@@ -285,10 +285,11 @@ impl<T> SharedBuffer<T> {
     /// assert_eq!(buffer.try_get(), Ok('x'));
     /// ```
     pub fn try_get(&self) -> Result<T, TryGetError> {
-        self.get_inner(Wait::Never).map_err(|refused| match refused {
-            Refused::NotNow => TryGetError::Empty,
-            Refused::Closed => TryGetError::Closed,
-        })
+        self.get_inner(Wait::Never)
+            .map_err(|refused| match refused {
+                Refused::NotNow => TryGetError::Empty,
+                Refused::Closed => TryGetError::Closed,
+            })
     }
 
     /// Takes the front item, waiting at most `timeout` for one.

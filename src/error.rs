@@ -377,9 +377,9 @@ impl fmt::Display for SystemError {
         match self {
             SystemError::ZeroCapacity => f.write_str("buffer capacity must be at least 1"),
             SystemError::AlreadyStarted => f.write_str("the system has already been started"),
-            SystemError::NoConsumers => {
-                f.write_str("producers were added but no consumer: their items would never be taken")
-            }
+            SystemError::NoConsumers => f.write_str(
+                "producers were added but no consumer: their items would never be taken",
+            ),
         }
     }
 }

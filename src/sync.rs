@@ -73,14 +73,14 @@ mod imp {
 #[cfg(loom)]
 mod imp {
     pub(super) use loom::sync::atomic;
-    pub(super) use loom::sync::{Mutex, MutexGuard};
+    pub(super) use loom::sync::{Condvar as NativeCondvar, Mutex, MutexGuard};
     pub(super) use loom::thread;
 }
 
 #[cfg(shuttle)]
 mod imp {
     pub(super) use shuttle::sync::atomic;
-    pub(super) use shuttle::sync::{Mutex, MutexGuard};
+    pub(super) use shuttle::sync::{Condvar as NativeCondvar, Mutex, MutexGuard};
     pub(super) use shuttle::thread;
 }
 
@@ -304,7 +304,9 @@ impl Condvar {
         // Joining the wait set before the caller's lock is released makes
         // "release the lock and start waiting" atomic for every notifier
         // that changes state under that lock, as with a real condvar.
-        let id = self.shared.enqueue(deadline);
+        let Some(id) = model::CondvarShared::enqueue(&self.shared, deadline) else {
+            return guard;
+        };
         let MutexGuard { lock, guard } = guard;
         drop(guard);
         // A wakeup that lands between the release above and `park` leaves
@@ -346,15 +348,35 @@ pub mod model {
     use std::sync::Weak;
     use std::time::Duration;
 
-    /// The per-execution world of the models: the clock and every condition
-    /// variable created in this execution (so that the clock can reach their
-    /// timed waiters).
+    /// The per-execution world of the models: the clock, every condition
+    /// variable created in this execution (for spurious wakeups), and the
+    /// timer's list of timed waiters.
     pub(super) struct World {
         pub(super) clock: imp::atomic::AtomicU64,
-        // A plain std mutex: only `Condvar::new` and the hooks below touch it,
-        // never concurrently with a model step (model threads run one at a
-        // time), and it is not part of any protocol under test.
+        // A plain std mutex: only `Condvar::new` and `spurious_wakeup` touch
+        // it, never across a model step (model threads run one at a time on
+        // one OS thread), and it is not part of any protocol under test.
         condvars: std::sync::Mutex<Vec<Weak<CondvarShared>>>,
+        /// Set by `Timer::start`, before any timed wait: from then on every
+        /// timed waiter is listed in `timer`.
+        timer_on: std::sync::atomic::AtomicBool,
+        timer: imp::Mutex<TimerState>,
+        timer_wake: imp::NativeCondvar,
+    }
+
+    struct TimerState {
+        /// Every timed waiter now in a wait set. Changed in the same
+        /// critical section (wait-set lock, then this lock) as the wait set
+        /// itself, so the timer never sees a list the wait sets disagree
+        /// with.
+        pending: Vec<Pending>,
+        stop: bool,
+    }
+
+    struct Pending {
+        deadline: Instant,
+        condvar: Weak<CondvarShared>,
+        id: u64,
     }
 
     #[cfg(loom)]
@@ -376,6 +398,12 @@ pub mod model {
             World {
                 clock: imp::atomic::AtomicU64::new(0),
                 condvars: std::sync::Mutex::new(Vec::new()),
+                timer_on: std::sync::atomic::AtomicBool::new(false),
+                timer: imp::Mutex::new(TimerState {
+                    pending: Vec::new(),
+                    stop: false,
+                }),
+                timer_wake: imp::NativeCondvar::new(),
             }
         }
 
@@ -386,6 +414,27 @@ pub mod model {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             list.retain(|weak| weak.strong_count() > 0);
             list.iter().filter_map(Weak::upgrade).collect()
+        }
+
+        fn timer_on(&self) -> bool {
+            self.timer_on.load(std::sync::atomic::Ordering::Relaxed)
+        }
+
+        fn lock_timer(&self) -> imp::MutexGuard<'_, TimerState> {
+            self.timer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+
+        /// Forgets timed waiters that left `condvar`'s wait set; called with
+        /// that wait set locked.
+        fn forget_timed(&self, condvar: &CondvarShared, ids: &[u64]) {
+            if ids.is_empty() || !self.timer_on() {
+                return;
+            }
+            self.lock_timer()
+                .pending
+                .retain(|p| !(std::ptr::eq(p.condvar.as_ptr(), condvar) && ids.contains(&p.id)));
         }
     }
 
@@ -398,8 +447,6 @@ pub mod model {
     }
 
     struct Waiter {
-        // Read only by shuttle's check for a spurious `park` return.
-        #[cfg_attr(loom, allow(dead_code))]
         id: u64,
         thread: imp::thread::Thread,
         deadline: Option<Instant>,
@@ -437,8 +484,14 @@ pub mod model {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         }
 
-        pub(super) fn enqueue(&self, deadline: Option<Instant>) -> u64 {
-            let mut set = self.lock();
+        /// Joins the wait set; `None` if `deadline` has already passed (the
+        /// timer may have moved the clock since the caller looked at it, in
+        /// which case it has also already swept this set).
+        pub(super) fn enqueue(this: &Arc<Self>, deadline: Option<Instant>) -> Option<u64> {
+            let mut set = this.lock();
+            if deadline.is_some_and(|d| d <= Instant::now()) {
+                return None;
+            }
             let id = set.next_id;
             set.next_id += 1;
             set.waiters.push_back(Waiter {
@@ -446,9 +499,19 @@ pub mod model {
                 thread: imp::thread::current(),
                 deadline,
             });
-            id
+            let world = world();
+            if let Some(deadline) = deadline.filter(|_| world.timer_on()) {
+                world.lock_timer().pending.push(Pending {
+                    deadline,
+                    condvar: Arc::downgrade(this),
+                    id,
+                });
+                world.timer_wake.notify_one();
+            }
+            Some(id)
         }
 
+        #[cfg(shuttle)]
         pub(super) fn is_waiting(&self, id: u64) -> bool {
             self.lock().waiters.iter().any(|w| w.id == id)
         }
@@ -459,7 +522,11 @@ pub mod model {
                 return None;
             }
             let index = pick(set.waiters.len());
-            set.waiters.remove(index).map(|w| w.thread)
+            let waiter = set.waiters.remove(index)?;
+            if waiter.deadline.is_some() {
+                world().forget_timed(self, &[waiter.id]);
+            }
+            Some(waiter.thread)
         }
 
         pub(super) fn take_all(
@@ -468,14 +535,19 @@ pub mod model {
         ) -> Vec<imp::thread::Thread> {
             let mut set = self.lock();
             let mut taken = Vec::new();
+            let mut timed = Vec::new();
             set.waiters.retain(|w| {
                 if which(&w.deadline) {
+                    if w.deadline.is_some() {
+                        timed.push(w.id);
+                    }
                     taken.push(w.thread.clone());
                     false
                 } else {
                     true
                 }
             });
+            world().forget_timed(self, &timed);
             taken
         }
     }
@@ -493,32 +565,106 @@ pub mod model {
         shuttle::rand::thread_rng().gen_range(0..len)
     }
 
-    /// Moves the model clock forward by `by` and times out every timed wait
-    /// whose deadline the clock has now reached.
+    /// Model time: a thread of the model that fires timeouts.
     ///
-    /// Call it from a thread of the model (often the main thread of the
-    /// closure given to `loom::model` or `shuttle::check_*`): the checker then
-    /// explores it at every point of the execution, before, during and after
-    /// each wait. Untimed waits and deadlines still in the future are not
-    /// woken; the waiters it wakes see `Instant::now()` at or past their
-    /// deadline.
-    pub fn advance_clock(by: Duration) {
-        let by = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
-        let clock = &world().clock;
-        let now = clock.load(atomic::Ordering::SeqCst).saturating_add(by);
+    /// While it runs, a timed wait of the crate can time out, and the
+    /// checker chooses *when*: the timer thread is scheduled like any other,
+    /// so each firing is explored before, during and after every other step
+    /// — a waiter can be woken in time, time out, or be notified and past
+    /// its deadline at once. Each firing moves the clock to the earliest
+    /// pending deadline and wakes the timed waiters whose deadline that
+    /// reaches — not the untimed waiters, and not the later deadlines: a
+    /// timeout is aimed, as a real timer is.
+    ///
+    /// The timer fires at most `firings` times, which keeps every execution
+    /// finite even when code retries a timed operation in a loop; after
+    /// that the clock stands still, and a timed wait only ends when it is
+    /// woken. Give it as many firings as the model has timed waits that
+    /// must be able to time out. Without a timer the clock never moves and
+    /// no timed wait times out — which is what a model of "close must wake
+    /// timed waiters at once" wants.
+    ///
+    /// Start it at the top of the model, before any timed wait, and
+    /// [`stop`](Timer::stop) it before the model returns.
+    #[derive(Debug)]
+    pub struct Timer {
+        thread: imp::thread::JoinHandle<()>,
+    }
+
+    impl Timer {
+        /// Spawns the timer thread, which fires at most `firings` times.
+        pub fn start(firings: usize) -> Timer {
+            world()
+                .timer_on
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            let thread = imp::thread::spawn(move || {
+                for _ in 0..firings {
+                    if !fire() {
+                        return;
+                    }
+                }
+            });
+            Timer { thread }
+        }
+
+        /// Stops the timer thread (if it has firings left) and waits for
+        /// it to end.
+        pub fn stop(self) {
+            let world = world();
+            world.lock_timer().stop = true;
+            world.timer_wake.notify_one();
+            self.thread.join().expect("model timer thread panicked");
+        }
+    }
+
+    /// One firing: waits for a timed waiter (or the stop), moves the clock
+    /// to the earliest deadline and wakes every timed waiter it reaches.
+    /// Returns `false` on stop.
+    fn fire() -> bool {
+        let world = world();
+        let mut timer = world.lock_timer();
+        while timer.pending.is_empty() && !timer.stop {
+            timer = world
+                .timer_wake
+                .wait(timer)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        if timer.stop {
+            return false;
+        }
+        let deadline = timer
+            .pending
+            .iter()
+            .map(|p| p.deadline)
+            .min()
+            .expect("not empty");
+        let mut due: Vec<Arc<CondvarShared>> = Vec::new();
+        for p in timer.pending.iter().filter(|p| p.deadline <= deadline) {
+            if let Some(condvar) = p.condvar.upgrade() {
+                if !due.iter().any(|c| Arc::ptr_eq(c, &condvar)) {
+                    due.push(condvar);
+                }
+            }
+        }
+        drop(timer);
+        // The clock moves before any wait set is swept, so a waiter that
+        // joins a swept set afterwards sees its deadline passed (`enqueue`).
+        let clock = &world.clock;
+        let now = clock.load(atomic::Ordering::SeqCst).max(deadline.0);
         clock.store(now, atomic::Ordering::SeqCst);
-        for condvar in world().live_condvars() {
-            let expired = condvar.take_all(|deadline| deadline.is_some_and(|d| d.0 <= now));
-            for thread in expired {
+        for condvar in due {
+            for thread in condvar.take_all(|d| d.is_some_and(|d| d.0 <= now)) {
                 thread.unpark();
             }
         }
+        true
     }
 
     /// Wakes every thread now waiting on any condition variable of the
     /// crate, without a notification and without moving the clock: a
-    /// spurious wakeup, which real condition variables are allowed to
-    /// deliver at any time.
+    /// spurious wakeup, which real condition variables may deliver at any
+    /// time. Call it from a thread of the model; the checker explores it
+    /// at every point of the execution.
     pub fn spurious_wakeup() {
         for condvar in world().live_condvars() {
             for thread in condvar.take_all(|_| true) {

@@ -606,7 +606,12 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
             self.buffer.close();
             // Take what is buffered now, before consumers get to it: once
             // closed, nothing new can arrive.
-            undelivered.extend(self.buffer.drain().into_iter().filter_map(Message::into_item));
+            undelivered.extend(
+                self.buffer
+                    .drain()
+                    .into_iter()
+                    .filter_map(Message::into_item),
+            );
             for producer in producers {
                 undelivered.extend(join_worker(producer));
             }
@@ -621,7 +626,12 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         // Whatever is still buffered: nothing after a graceful shutdown;
         // after a forceful one, whatever the first drain could not see.
         self.buffer.close();
-        undelivered.extend(self.buffer.drain().into_iter().filter_map(Message::into_item));
+        undelivered.extend(
+            self.buffer
+                .drain()
+                .into_iter()
+                .filter_map(Message::into_item),
+        );
         let consumed = std::mem::take(&mut *self.destination.lock());
         events::shutdown_complete(mode, consumed.len(), undelivered.len());
         Report {

@@ -1,0 +1,386 @@
+//! Throughput of `SharedBuffer` against crossbeam-channel, flume and std's
+//! `sync_channel`, all in one criterion run.
+//!
+//! Every cell moves [`MESSAGES`] `u64`s (1,000,000) from `P` producers to
+//! `C` consumers through a bounded queue of capacity `N` and is named
+//! `mpmc/{P}x{C}/cap{N}/{implementation}`, so one cell or one row can be
+//! picked with a criterion filter (a regex on that name):
+//!
+//! ```text
+//! cargo bench --bench throughput                        # everything (~28 min on 2 vCPUs)
+//! cargo bench --bench throughput -- 1x1/cap16           # one row, 4 implementations
+//! cargo bench --bench throughput -- '4x4/cap1/'         # capacity 1 only (not 16, 1024)
+//! cargo bench --bench throughput -- 'cap1024/prodcon$'  # one implementation, every topology
+//! python3 scripts/bench_report.py                       # table + docs/bench-ratios.svg
+//! ```
+//!
+//! The defaults (10 samples, 1 s warm-up, 3 s measurement, flat sampling)
+//! are set on the `Criterion` value, not on the groups, so criterion's
+//! `--sample-size`, `--warm-up-time` and `--measurement-time` flags still
+//! override them.
+//!
+//! # Run time
+//!
+//! A cell costs at least 11 iterations (one warm-up, ten samples), however
+//! short the measurement time. On a 2-vCPU VM an iteration at capacity 1
+//! takes 1 to 10 s (every message is a thread handoff), so the capacity-1
+//! cells alone take about 20 minutes and the full matrix about 28. To trade
+//! precision for time, set `PRODCON_BENCH_MESSAGES` (a multiple of 4;
+//! criterion's throughput, and so ns/msg, follow it), or leave capacity 1
+//! out with a filter:
+//!
+//! ```text
+//! PRODCON_BENCH_MESSAGES=250000 cargo bench --bench throughput
+//! cargo bench --bench throughput -- 'cap16/|cap1024/'
+//! ```
+//!
+//! # What is timed
+//!
+//! Threads are spawned afresh for every iteration (no pool, nothing warm
+//! carried over), but with `iter_custom` only the transfer itself is timed:
+//! from the moment the first worker leaves the start barrier to the moment
+//! the last worker finishes its loop, both read by the workers themselves.
+//! Thread spawn and join (tens of µs per thread, the same for every
+//! implementation) are left out, as is the main thread's scheduling: on a
+//! 2-core machine with 8 workers, a timestamp taken by the main thread after
+//! the barrier could come late and undercount.
+//!
+//! # Shutdown
+//!
+//! Consumers take until the queue reports "closed and empty": for the
+//! channels, when the last `Sender` is dropped (each producer owns one and
+//! drops it when done); for `SharedBuffer`, the last producer to finish
+//! calls `close()` (a shared countdown), which is the same moment.
+//!
+//! # Correctness check
+//!
+//! Producer `p` sends the values `p * per .. (p + 1) * per`; each consumer
+//! sums what it takes and `black_box`es the sum, and every iteration asserts
+//! that the sums add up to `0 + 1 + … + (messages - 1)`: a lost or duplicated
+//! message fails the bench. The check runs after the end timestamp.
+//!
+//! # Adding an implementation (for example batched `SharedBuffer` calls)
+//!
+//! Each implementation is one `fn(Shape) -> Duration` that builds the queue
+//! and one closure per worker and hands them to [`run_timed`]; the
+//! [`IMPLEMENTATIONS`] table registers it. A `prodcon_batch` variant, once
+//! `put_many`/`get_many` exist, is a copy of [`run_prodcon`] with the loops
+//! replaced, plus one line in the table (see the note there).
+
+use std::hint::black_box;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier, Mutex, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use prodcon::SharedBuffer;
+
+/// Messages moved per iteration, split evenly among the producers, unless
+/// `PRODCON_BENCH_MESSAGES` says otherwise.
+const MESSAGES: u64 = 1_000_000;
+
+/// `(producers, consumers)`.
+const TOPOLOGIES: [(usize, usize); 4] = [(1, 1), (4, 1), (1, 4), (4, 4)];
+
+const CAPACITIES: [usize; 3] = [1, 16, 1024];
+
+/// One cell of the matrix.
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    producers: usize,
+    consumers: usize,
+    capacity: usize,
+    /// Messages per iteration, in total.
+    messages: u64,
+}
+
+impl Shape {
+    /// The values each producer sends, one range per producer.
+    fn producer_ranges(self) -> impl Iterator<Item = Range<u64>> {
+        let producers = self.producers as u64;
+        let per = self.messages / producers;
+        (0..producers).map(move |p| p * per..(p + 1) * per)
+    }
+
+    /// What the consumers' sums must add up to: `0 + 1 + … + (messages - 1)`.
+    fn expected_sum(self) -> u64 {
+        self.messages * (self.messages - 1) / 2
+    }
+}
+
+/// [`MESSAGES`], or `PRODCON_BENCH_MESSAGES` if set.
+fn messages() -> u64 {
+    let messages = match std::env::var("PRODCON_BENCH_MESSAGES") {
+        Ok(value) => value
+            .trim()
+            .replace('_', "")
+            .parse()
+            .expect("PRODCON_BENCH_MESSAGES must be a number"),
+        Err(_) => MESSAGES,
+    };
+    assert!(
+        messages > 0 && messages % 4 == 0,
+        "the message count must be a positive multiple of 4 (it is split among 1 or 4 producers)"
+    );
+    messages
+}
+
+/// One implementation: runs one iteration of `shape` and returns the
+/// time the transfer took (see "What is timed").
+type RunFn = fn(Shape) -> Duration;
+
+/// Every implementation in the matrix, by benchmark id. The ids are the
+/// column names that `scripts/bench_report.py` reads back.
+const IMPLEMENTATIONS: &[(&str, RunFn)] = &[
+    ("prodcon", run_prodcon),
+    // Batched variant, once `SharedBuffer::put_many`/`get_many` exist:
+    // ("prodcon_batch", run_prodcon_batch),
+    ("crossbeam", run_crossbeam),
+    ("flume", run_flume),
+    ("std_sync_channel", run_std_sync_channel),
+];
+
+/// Spawns one thread per worker, releases them together and returns the
+/// time from the first worker's start to the last worker's finish.
+/// Panics unless the consumers' sums add up to `shape.expected_sum()`.
+fn run_timed<P, C>(shape: Shape, producers: Vec<P>, consumers: Vec<C>) -> Duration
+where
+    P: FnOnce() + Send,
+    C: FnOnce() -> u64 + Send,
+{
+    let barrier = Barrier::new(producers.len() + consumers.len());
+    let barrier = &barrier;
+    // Each worker reports (start, end, its sum); producers report a sum of 0.
+    let spans: Vec<(Instant, Instant, u64)> = thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for work in producers {
+            handles.push(scope.spawn(move || {
+                barrier.wait();
+                let start = Instant::now();
+                work();
+                (start, Instant::now(), 0)
+            }));
+        }
+        for work in consumers {
+            handles.push(scope.spawn(move || {
+                barrier.wait();
+                let start = Instant::now();
+                let sum = work();
+                (start, Instant::now(), sum)
+            }));
+        }
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("a bench worker panicked"))
+            .collect()
+    });
+    let start = spans.iter().map(|span| span.0).min().expect("no workers");
+    let end = spans.iter().map(|span| span.1).max().expect("no workers");
+    let sum = spans
+        .iter()
+        .fold(0u64, |total, span| total.wrapping_add(span.2));
+    assert_eq!(
+        sum,
+        shape.expected_sum(),
+        "messages were lost or duplicated"
+    );
+    end - start
+}
+
+/// `SharedBuffer`: producers `put`, the last producer to finish `close`s,
+/// consumers `get` until `Err` (closed and empty).
+fn run_prodcon(shape: Shape) -> Duration {
+    let buffer = SharedBuffer::new(shape.capacity);
+    let producers_left = Arc::new(AtomicUsize::new(shape.producers));
+    let producers: Vec<_> = shape
+        .producer_ranges()
+        .map(|range| {
+            let buffer = buffer.clone();
+            let producers_left = Arc::clone(&producers_left);
+            move || {
+                for value in range {
+                    buffer.put(value).expect("buffer closed early");
+                }
+                if producers_left.fetch_sub(1, Ordering::AcqRel) == 1 {
+                    buffer.close();
+                }
+            }
+        })
+        .collect();
+    let consumers: Vec<_> = (0..shape.consumers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            move || {
+                let mut sum = 0u64;
+                while let Ok(value) = buffer.get() {
+                    sum = sum.wrapping_add(value);
+                }
+                black_box(sum)
+            }
+        })
+        .collect();
+    run_timed(shape, producers, consumers)
+}
+
+// A `prodcon_batch` variant goes here once `put_many`/`get_many` exist:
+// `run_prodcon` with the producer loop replaced by
+// `buffer.put_many(range)` and the consumer loop by
+// `loop { let batch = buffer.get_many(shape.capacity); if batch.is_empty() { break } … }`
+// (adjusted to whatever the final signatures and end-of-stream signal are),
+// then register it in `IMPLEMENTATIONS`.
+
+/// crossbeam-channel `bounded`: disconnected when the last `Sender` drops.
+fn run_crossbeam(shape: Shape) -> Duration {
+    let (tx, rx) = crossbeam_channel::bounded(shape.capacity);
+    let producers: Vec<_> = shape
+        .producer_ranges()
+        .map(|range| {
+            let tx = tx.clone();
+            move || {
+                for value in range {
+                    tx.send(value).expect("receivers gone");
+                }
+            }
+        })
+        .collect();
+    drop(tx);
+    let consumers: Vec<_> = (0..shape.consumers)
+        .map(|_| {
+            let rx = rx.clone();
+            move || {
+                let mut sum = 0u64;
+                while let Ok(value) = rx.recv() {
+                    sum = sum.wrapping_add(value);
+                }
+                black_box(sum)
+            }
+        })
+        .collect();
+    drop(rx);
+    run_timed(shape, producers, consumers)
+}
+
+/// flume `bounded`: disconnected when the last `Sender` drops.
+fn run_flume(shape: Shape) -> Duration {
+    let (tx, rx) = flume::bounded(shape.capacity);
+    let producers: Vec<_> = shape
+        .producer_ranges()
+        .map(|range| {
+            let tx = tx.clone();
+            move || {
+                for value in range {
+                    tx.send(value).expect("receivers gone");
+                }
+            }
+        })
+        .collect();
+    drop(tx);
+    let consumers: Vec<_> = (0..shape.consumers)
+        .map(|_| {
+            let rx = rx.clone();
+            move || {
+                let mut sum = 0u64;
+                while let Ok(value) = rx.recv() {
+                    sum = sum.wrapping_add(value);
+                }
+                black_box(sum)
+            }
+        })
+        .collect();
+    drop(rx);
+    run_timed(shape, producers, consumers)
+}
+
+/// std `sync_channel`: disconnected when the last `SyncSender` drops.
+///
+/// std's `Receiver` is single-consumer (not `Clone`, not `Sync`). With one
+/// consumer it is used directly. With several, they share it behind a
+/// `Mutex`, each holding the lock across its `recv` (the std-only MPMC
+/// pattern, as in the Rust book's thread pool). So for C > 1 this column
+/// measures "`sync_channel` + `Mutex<Receiver>`", the cost a std-only user
+/// would actually pay, not the channel alone; it is kept rather than
+/// skipped because that is the honest std baseline for N:M.
+fn run_std_sync_channel(shape: Shape) -> Duration {
+    let (tx, rx) = mpsc::sync_channel(shape.capacity);
+    let producers: Vec<_> = shape
+        .producer_ranges()
+        .map(|range| {
+            let tx = tx.clone();
+            move || {
+                for value in range {
+                    tx.send(value).expect("receiver gone");
+                }
+            }
+        })
+        .collect();
+    drop(tx);
+    if shape.consumers == 1 {
+        let consumer = move || {
+            let mut sum = 0u64;
+            while let Ok(value) = rx.recv() {
+                sum = sum.wrapping_add(value);
+            }
+            black_box(sum)
+        };
+        run_timed(shape, producers, vec![consumer])
+    } else {
+        let rx = Arc::new(Mutex::new(rx));
+        let consumers: Vec<_> = (0..shape.consumers)
+            .map(|_| {
+                let rx = Arc::clone(&rx);
+                move || {
+                    let mut sum = 0u64;
+                    loop {
+                        // The guard is dropped at the end of this statement.
+                        let received = rx.lock().expect("consumer panicked").recv();
+                        match received {
+                            Ok(value) => sum = sum.wrapping_add(value),
+                            Err(_) => break,
+                        }
+                    }
+                    black_box(sum)
+                }
+            })
+            .collect();
+        drop(rx);
+        run_timed(shape, producers, consumers)
+    }
+}
+
+fn throughput(c: &mut Criterion) {
+    let messages = messages();
+    for (producers, consumers) in TOPOLOGIES {
+        for capacity in CAPACITIES {
+            let shape = Shape {
+                producers,
+                consumers,
+                capacity,
+                messages,
+            };
+            let mut group =
+                c.benchmark_group(format!("mpmc/{producers}x{consumers}/cap{capacity}"));
+            group.throughput(Throughput::Elements(messages));
+            // An iteration takes from tens of milliseconds to seconds: flat
+            // sampling needs 10 iterations per cell, linear at least 55.
+            group.sampling_mode(SamplingMode::Flat);
+            for &(name, run) in IMPLEMENTATIONS {
+                group.bench_function(name, |b| {
+                    b.iter_custom(|iters| (0..iters).map(|_| run(shape)).sum());
+                });
+            }
+            group.finish();
+        }
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = throughput
+}
+criterion_main!(benches);

@@ -1,0 +1,487 @@
+//! The model scenarios, generic over the buffer under test. Each one panics
+//! (an assertion, or the checker's deadlock report) when the property in its
+//! name does not hold in the interleaving being explored. They spawn their
+//! threads through the facade, so they run under loom or shuttle alike.
+//!
+//! Bookkeeping that is only read by the scenario's own assertions uses
+//! `std` atomics: the checkers run one model thread at a time, so those
+//! values are exact for the interleaving being explored, and they add no
+//! states to the search.
+
+use super::facade::thread;
+use super::queue::Queue;
+use prodcon::{GetTimeoutError, PutTimeoutError};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::time::Duration;
+
+/// Asserts that `delivered` holds every item of `expected` exactly once.
+#[track_caller]
+pub fn assert_exactly_once(mut delivered: Vec<u32>, expected: impl IntoIterator<Item = u32>) {
+    delivered.sort_unstable();
+    let mut expected: Vec<u32> = expected.into_iter().collect();
+    expected.sort_unstable();
+    assert_eq!(
+        delivered, expected,
+        "lost or duplicated items: delivered (sorted) vs expected"
+    );
+}
+
+/// Item `i` of producer `p`.
+fn item(p: usize, i: usize) -> u32 {
+    (p * 1000 + i) as u32
+}
+
+/// `producers` threads each put `per_producer` distinct items; `consumers`
+/// threads get until the buffer is closed and empty; the main thread joins
+/// the producers, closes, joins the consumers. Every item is delivered
+/// exactly once, and nothing is left behind.
+pub fn exactly_once<Q: Queue<u32>>(
+    producers: usize,
+    consumers: usize,
+    capacity: usize,
+    per_producer: usize,
+) {
+    let buffer = Q::with_capacity(capacity);
+    let producer_threads: Vec<_> = (0..producers)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                for i in 0..per_producer {
+                    assert!(
+                        buffer.put(item(p, i)).is_ok(),
+                        "put failed on an open buffer"
+                    );
+                }
+            })
+        })
+        .collect();
+    let consumer_threads: Vec<_> = (0..consumers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                let mut got = Vec::new();
+                while let Some(x) = buffer.get() {
+                    got.push(x);
+                }
+                got
+            })
+        })
+        .collect();
+    for t in producer_threads {
+        t.join().unwrap();
+    }
+    buffer.close();
+    let mut delivered = Vec::new();
+    for t in consumer_threads {
+        delivered.extend(t.join().unwrap());
+    }
+    assert_eq!(buffer.len(), 0, "items left behind");
+    assert_exactly_once(
+        delivered,
+        (0..producers).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
+    );
+}
+
+/// Two producer threads put one item each into a buffer of capacity 1 —
+/// more producers than room, so one must wait on the full buffer — while
+/// the main thread takes exactly two items. Nobody may sleep forever and
+/// both items arrive once.
+pub fn two_producers_one_consumer<Q: Queue<u32>>(per_producer: usize) {
+    let buffer = Q::with_capacity(1);
+    let producers: Vec<_> = (0..2)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                for i in 0..per_producer {
+                    assert!(buffer.put(item(p, i)).is_ok());
+                }
+            })
+        })
+        .collect();
+    let delivered: Vec<u32> = (0..2 * per_producer)
+        .map(|_| buffer.get().expect("get failed on an open buffer"))
+        .collect();
+    for t in producers {
+        t.join().unwrap();
+    }
+    assert_exactly_once(
+        delivered,
+        (0..2).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
+    );
+}
+
+/// The main thread puts `items` items into a buffer of capacity 1 and
+/// closes it; two consumer threads — waiting on the empty buffer before
+/// anything is put, in some interleavings — get until it is closed. Every
+/// item arrives exactly once.
+pub fn one_producer_two_consumers<Q: Queue<u32>>(items: usize) {
+    let buffer = Q::with_capacity(1);
+    let consumers: Vec<_> = (0..2)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                let mut got = Vec::new();
+                while let Some(x) = buffer.get() {
+                    got.push(x);
+                }
+                got
+            })
+        })
+        .collect();
+    for i in 0..items {
+        assert!(buffer.put(item(0, i)).is_ok());
+    }
+    buffer.close();
+    let mut delivered = Vec::new();
+    for t in consumers {
+        delivered.extend(t.join().unwrap());
+    }
+    assert_exactly_once(delivered, (0..items).map(|i| item(0, i)));
+}
+
+/// Two consumers each take exactly one item from an open buffer (no close
+/// to rescue a sleeper); the main thread puts two. A consumer that waits on
+/// the empty buffer must be woken by a put. With `spurious`, the model also
+/// wakes every waiter once, spuriously, at some point: a consumer must then
+/// wait again rather than return.
+pub fn consumers_wait_on_empty<Q: Queue<u32>>(spurious: bool) {
+    let buffer = Q::with_capacity(1);
+    let consumers: Vec<_> = (0..2)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.get().expect("get returned on an open, empty buffer"))
+        })
+        .collect();
+    if spurious {
+        Q::spurious_wakeup();
+    }
+    for i in 0..2 {
+        assert!(buffer.put(item(0, i)).is_ok());
+    }
+    let delivered = consumers.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_exactly_once(delivered, (0..2).map(|i| item(0, i)));
+}
+
+/// A full buffer (capacity 1) and two putters blocked on it; the main
+/// thread closes it. Every putter wakes and gets its own item back; the
+/// buffered item stays for the getters.
+pub fn close_wakes_blocked_putters<Q: Queue<u32>>() {
+    let buffer = Q::with_capacity(1);
+    assert!(buffer.put(item(9, 0)).is_ok());
+    let putters: Vec<_> = (0..2)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.put(item(p, 0)))
+        })
+        .collect();
+    buffer.close();
+    for (p, t) in putters.into_iter().enumerate() {
+        assert_eq!(
+            t.join().unwrap(),
+            Err(item(p, 0)),
+            "a putter on a full, closed buffer must get its own item back"
+        );
+    }
+    assert_eq!(buffer.drain(), vec![item(9, 0)]);
+}
+
+/// Two getters blocked on an empty buffer; the main thread closes it. Both
+/// wake and report the buffer finished.
+pub fn close_wakes_blocked_getters<Q: Queue<u32>>() {
+    let buffer = Q::with_capacity(1);
+    let getters: Vec<_> = (0..2)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.get())
+        })
+        .collect();
+    buffer.close();
+    for t in getters {
+        assert_eq!(t.join().unwrap(), None);
+    }
+}
+
+/// Capacity 1. A producer puts two items (the second may block on the
+/// full buffer), a consumer takes one (it may block on the empty buffer),
+/// and the main thread closes the buffer at any moment. Every waiter
+/// wakes; each item is delivered, handed back to its putter, or left in the
+/// buffer for a drain — exactly one of the three.
+pub fn close_races_put_and_get<Q: Queue<u32>>() {
+    let buffer = Q::with_capacity(1);
+    let producer = {
+        let buffer = buffer.clone();
+        thread::spawn(move || {
+            let mut returned = Vec::new();
+            for i in 0..2 {
+                if let Err(back) = buffer.put(item(0, i)) {
+                    returned.push(back);
+                }
+            }
+            returned
+        })
+    };
+    let consumer = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.get())
+    };
+    buffer.close();
+    let returned = producer.join().unwrap();
+    let delivered = consumer.join().unwrap();
+    let left = buffer.drain();
+    if delivered.is_none() {
+        assert!(
+            left.is_empty(),
+            "a getter gave up while items were buffered"
+        );
+    }
+    let mut all = returned;
+    all.extend(delivered);
+    all.extend(left);
+    assert_exactly_once(all, (0..2).map(|i| item(0, i)));
+}
+
+/// The main thread puts two items; a worker takes them and marks each done;
+/// then the main thread and a second joiner `join`, racing the worker. No
+/// join may return while a task is unfinished, and none may hang once all
+/// are finished.
+pub fn join_waits_for_every_task<Q: Queue<u32>>() {
+    let buffer = Q::with_capacity(2);
+    let finished = Arc::new(AtomicUsize::new(0));
+    let worker = {
+        let buffer = buffer.clone();
+        let finished = Arc::clone(&finished);
+        thread::spawn(move || {
+            for _ in 0..2 {
+                buffer.get().expect("open buffer");
+                finished.fetch_add(1, SeqCst);
+                buffer.task_done().expect("one task_done per item");
+            }
+        })
+    };
+    for i in 0..2 {
+        assert!(buffer.put(item(0, i)).is_ok());
+    }
+    // Spawned after the puts: `join` waits for the items put so far.
+    let joiner = {
+        let buffer = buffer.clone();
+        let finished = Arc::clone(&finished);
+        thread::spawn(move || {
+            buffer.join();
+            assert_eq!(finished.load(SeqCst), 2, "join returned early");
+        })
+    };
+    buffer.join();
+    assert_eq!(finished.load(SeqCst), 2, "join returned early");
+    joiner.join().unwrap();
+    worker.join().unwrap();
+    assert!(
+        buffer.task_done().is_err(),
+        "task_done beyond the put count"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Time: scenarios that run the model timer, so that a timed wait can time
+// out at any point the checker chooses (see `src/sync.rs`).
+// ---------------------------------------------------------------------------
+
+const TIMEOUT: Duration = Duration::from_millis(100);
+
+/// A timed getter and an untimed getter wait on an empty buffer; the main
+/// thread puts one item while the model timer may fire at any moment. The item goes to exactly one of them; if the timed one
+/// timed out, the other one must have been woken for the item (no
+/// notification may be swallowed by a waiter that gives up); if the timed
+/// one got it, the other is released by a close.
+pub fn get_timeout_races_put<Q: Queue<u32>>() {
+    let timer = Q::start_timer(1);
+    let buffer = Q::with_capacity(1);
+    let timed = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.get_timeout(TIMEOUT))
+    };
+    let untimed = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.get())
+    };
+    assert!(buffer.put(item(0, 0)).is_ok());
+    match timed.join().unwrap() {
+        Ok(x) => {
+            assert_eq!(x, item(0, 0));
+            buffer.close();
+            assert_eq!(untimed.join().unwrap(), None, "an item appeared twice");
+        }
+        Err(GetTimeoutError::Timeout) => {
+            // No close here: the untimed getter must get the item on its own.
+            assert_eq!(untimed.join().unwrap(), Some(item(0, 0)));
+        }
+        Err(GetTimeoutError::Closed) => panic!("closed, but nobody closed it"),
+    }
+    assert_eq!(buffer.len(), 0, "item left behind");
+    timer.stop();
+}
+
+/// A timed putter and an untimed putter wait on a full buffer (capacity 1);
+/// the main thread takes one item while the model timer may fire at any
+/// moment. Each item ends exactly once: taken,
+/// in the buffer, or handed back as `Timeout(item)`; the room the get made
+/// is never wasted while a putter sleeps.
+pub fn put_timeout_races_get<Q: Queue<u32>>() {
+    let timer = Q::start_timer(1);
+    let buffer = Q::with_capacity(1);
+    assert!(buffer.put(item(9, 0)).is_ok());
+    let timed = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.put_timeout(item(1, 0), TIMEOUT))
+    };
+    let untimed = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.put(item(2, 0)))
+    };
+    let first = buffer.get().expect("open buffer");
+    let mut all = vec![first];
+    match timed.join().unwrap() {
+        Ok(()) => {
+            // Its item took the room: the untimed putter is released by a
+            // get (or gives its item back on close).
+            all.push(buffer.get().expect("open buffer"));
+            match untimed.join().unwrap() {
+                Ok(()) => all.push(buffer.get().expect("open buffer")),
+                Err(back) => panic!("put failed on an open buffer: {back}"),
+            }
+        }
+        Err(PutTimeoutError::Timeout(back)) => {
+            all.push(back);
+            // The untimed putter must have been woken for the room.
+            assert_eq!(untimed.join().unwrap(), Ok(()));
+            all.push(buffer.get().expect("open buffer"));
+        }
+        Err(PutTimeoutError::Closed(_)) => panic!("closed, but nobody closed it"),
+    }
+    assert_eq!(buffer.len(), 0);
+    assert_exactly_once(all, [item(9, 0), item(1, 0), item(2, 0)]);
+    timer.stop();
+}
+
+/// A getter waits with a timeout while the main thread puts an item and
+/// the model timer may fire at any moment. The item is either
+/// returned by `get_timeout` or still in the buffer: never dropped.
+pub fn get_timeout_keeps_the_item<Q: Queue<u32>>() {
+    let timer = Q::start_timer(1);
+    let buffer = Q::with_capacity(1);
+    let getter = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.get_timeout(TIMEOUT).ok())
+    };
+    assert!(buffer.put(item(0, 0)).is_ok());
+    let mut all: Vec<u32> = getter.join().unwrap().into_iter().collect();
+    all.extend(buffer.drain());
+    assert_exactly_once(all, [item(0, 0)]);
+    timer.stop();
+}
+
+/// A `get_timeout` and a `put_timeout` wait (on an empty and on a full
+/// buffer of their own) with a timeout; the main thread closes both
+/// buffers, and no timer runs: the clock stands still. Both waiters must wake at once with
+/// `Closed`: a close must not leave timed waiters to their deadline.
+pub fn close_wakes_timed_waiters<Q: Queue<u32>>() {
+    let empty = Q::with_capacity(1);
+    let full = Q::with_capacity(1);
+    assert!(full.put(item(9, 0)).is_ok());
+    let getter = {
+        let empty = empty.clone();
+        thread::spawn(move || empty.get_timeout(TIMEOUT))
+    };
+    let putter = {
+        let full = full.clone();
+        thread::spawn(move || full.put_timeout(item(1, 0), TIMEOUT))
+    };
+    empty.close();
+    full.close();
+    assert_eq!(getter.join().unwrap(), Err(GetTimeoutError::Closed));
+    assert_eq!(
+        putter.join().unwrap(),
+        Err(PutTimeoutError::Closed(item(1, 0)))
+    );
+}
+
+/// A joiner waits with `join_timeout` while a worker finishes the one task
+/// and the model timer may fire at any moment. `true` means the task
+/// was finished when it returned; `false` is allowed only because the
+/// deadline passed.
+pub fn join_timeout_races_task_done<Q: Queue<u32>>() {
+    let timer = Q::start_timer(1);
+    let buffer = Q::with_capacity(1);
+    assert!(buffer.put(item(0, 0)).is_ok());
+    let finished = Arc::new(AtomicUsize::new(0));
+    let worker = {
+        let buffer = buffer.clone();
+        let finished = Arc::clone(&finished);
+        thread::spawn(move || {
+            buffer.get().expect("open buffer");
+            finished.fetch_add(1, SeqCst);
+            buffer.task_done().expect("one task_done per item");
+        })
+    };
+    let joiner = {
+        let buffer = buffer.clone();
+        let finished = Arc::clone(&finished);
+        thread::spawn(move || {
+            let done = buffer.join_timeout(TIMEOUT);
+            if done {
+                assert_eq!(finished.load(SeqCst), 1, "join_timeout returned true early");
+            }
+            done
+        })
+    };
+    let _ = joiner.join().unwrap();
+    worker.join().unwrap();
+    // Whatever the joiner saw, the task is finished now and join agrees.
+    buffer.join();
+    timer.stop();
+}
+
+/// The seed producer's loop: `put_timeout` and retry on `Timeout` until the
+/// item is accepted. Two such producers share a buffer of capacity 1 with
+/// the main thread as consumer while the model timer fires twice, at
+/// moments the checker chooses (so retries happen at every point). No item is lost or duplicated by a retry.
+pub fn timed_retry_producers<Q: Queue<u32>>(per_producer: usize) {
+    let timer = Q::start_timer(2);
+    let buffer = Q::with_capacity(1);
+    let producers: Vec<_> = (0..2)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                for i in 0..per_producer {
+                    let mut next = item(p, i);
+                    loop {
+                        match buffer.put_timeout(next, TIMEOUT) {
+                            Ok(()) => break,
+                            Err(PutTimeoutError::Timeout(back)) => next = back,
+                            Err(PutTimeoutError::Closed(_)) => {
+                                panic!("closed, but nobody closed it")
+                            }
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    let delivered: Vec<u32> = (0..2 * per_producer)
+        .map(|_| buffer.get().expect("open buffer"))
+        .collect();
+    for t in producers {
+        t.join().unwrap();
+    }
+    assert_exactly_once(
+        delivered,
+        (0..2).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
+    );
+    timer.stop();
+}
+
+/// Distinct items delivered, as a set (for messages).
+pub fn as_set(items: &[u32]) -> BTreeSet<u32> {
+    items.iter().copied().collect()
+}
