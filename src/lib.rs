@@ -60,7 +60,7 @@
 //! [shuttle] under `RUSTFLAGS="--cfg shuttle"`, so the models run this very
 //! code. Under the models the facade's condition variable and clock are
 //! its own, so that a model can make a timed wait time out and any wait
-//! wake spuriously (see [`model`] in those builds). Known-buggy buffers in
+//! wake spuriously (`prodcon::model`, present in those builds only). Known-buggy buffers in
 //! the test tree show that the models reject real bugs. The repository's
 //! README and VERIFICATION.md list the models and what each proves.
 //!

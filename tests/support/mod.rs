@@ -11,5 +11,6 @@
 pub mod facade;
 
 pub mod faulty;
+pub mod pipeline;
 pub mod queue;
 pub mod scenarios;
