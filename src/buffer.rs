@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::error::{
     GetError, GetTimeoutError, PutError, PutTimeoutError, TaskDoneError, TryGetError, TryPutError,
 };
-use crate::sync::{Arc, Condvar, Instant, Mutex, MutexGuard};
+use crate::sync::atomic::Ordering;
+use crate::sync::{Arc, Condvar, Instant, Mutex, MutexGuard, spin};
 
 /// A bounded, blocking, closable FIFO buffer shared by producers and
 /// consumers.
@@ -69,7 +70,15 @@ struct Shared<T> {
     /// `join` waits here for the unfinished-task count to reach zero.
     all_done: Condvar,
     capacity: usize,
+    /// `items.len()`, with [`CLOSED`] set once closed: written under the
+    /// lock after every change, read without it by a putter or getter that
+    /// spins before it parks (see `sync::spin`). Only a hint: every
+    /// decision is made again under the lock.
+    hint: spin::Hint,
 }
+
+/// The bit of [`Shared::hint`] that says "closed".
+const CLOSED: usize = 1 << (usize::BITS - 1);
 
 struct State<T> {
     items: VecDeque<T>,
@@ -152,6 +161,7 @@ impl<T> SharedBuffer<T> {
                 not_empty: Condvar::new(),
                 all_done: Condvar::new(),
                 capacity,
+                hint: spin::Hint::new(0),
             }),
         }
     }
@@ -350,6 +360,7 @@ impl<T> SharedBuffer<T> {
             return false;
         }
         state.closed = true;
+        self.publish(&state);
         let wake_putters = state.waiting_putters > 0;
         let wake_getters = state.waiting_getters > 0;
         drop(state);
@@ -384,6 +395,7 @@ impl<T> SharedBuffer<T> {
     pub fn drain(&self) -> Vec<T> {
         let mut state = self.lock();
         let drained: Vec<T> = state.items.drain(..).collect();
+        self.publish(&state);
         // `task_done` may have run ahead of `get` for some of these items,
         // so the count can be smaller than what is drained.
         state.unfinished = state.unfinished.saturating_sub(drained.len());
@@ -581,9 +593,19 @@ impl<T> SharedBuffer<T> {
         self.shared.state.lock()
     }
 
+    /// Updates the spinners' hint; called under the lock after every
+    /// change to `items` or `closed`.
+    fn publish(&self, state: &State<T>) {
+        let closed = if state.closed { CLOSED } else { 0 };
+        self.shared
+            .hint
+            .store(state.items.len() | closed, Ordering::Relaxed);
+    }
+
     /// The one put that every public put funnels into.
     fn put_inner(&self, item: T, wait: Wait) -> Result<(), (T, Refused)> {
         let capacity = self.shared.capacity;
+        let mut spun = false;
         let mut state = self.lock();
         loop {
             if state.closed {
@@ -592,6 +614,7 @@ impl<T> SharedBuffer<T> {
             if state.items.len() < capacity {
                 state.items.push_back(item);
                 state.unfinished += 1;
+                self.publish(&state);
                 let wake_getter = state.waiting_getters > 0;
                 drop(state);
                 if wake_getter {
@@ -606,6 +629,19 @@ impl<T> SharedBuffer<T> {
                 Wait::Never => return Err((item, Refused::NotNow)),
                 Wait::Until(deadline) => deadline,
             };
+            // Before parking, once per call: let go of the lock and spin
+            // briefly; a getter usually makes room within a microsecond,
+            // and then neither side pays for a park and a wake.
+            if !spun && spin::enabled() {
+                spun = true;
+                drop(state);
+                spin::until(|| {
+                    let hint = self.shared.hint.load(Ordering::Relaxed);
+                    hint & CLOSED != 0 || hint < capacity
+                });
+                state = self.lock();
+                continue;
+            }
             state.waiting_putters += 1;
             state = match deadline {
                 None => self.shared.not_full.wait(state),
@@ -623,12 +659,14 @@ impl<T> SharedBuffer<T> {
 
     /// The one get that every public get funnels into.
     fn get_inner(&self, wait: Wait) -> Result<T, Refused> {
+        let mut spun = false;
         let mut state = self.lock();
         loop {
             // Items first: a getter woken by a notification that also timed
             // out takes the item it was woken for, so the notification is
             // never lost with it.
             if let Some(item) = state.items.pop_front() {
+                self.publish(&state);
                 let wake_putter = state.waiting_putters > 0;
                 drop(state);
                 if wake_putter {
@@ -643,6 +681,14 @@ impl<T> SharedBuffer<T> {
                 Wait::Never => return Err(Refused::NotNow),
                 Wait::Until(deadline) => deadline,
             };
+            // As in `put_inner`: spin briefly before the first park.
+            if !spun && spin::enabled() {
+                spun = true;
+                drop(state);
+                spin::until(|| self.shared.hint.load(Ordering::Relaxed) != 0);
+                state = self.lock();
+                continue;
+            }
             state.waiting_getters += 1;
             state = match deadline {
                 None => self.shared.not_empty.wait(state),
