@@ -8,18 +8,28 @@ element count), where <baseline> is `new` (the last run) unless
 
 For every `mpmc/{P}x{C}/cap{N}` group it computes ns/msg (the median point
 estimate of one iteration divided by the elements it moved) for each
-implementation, and the ratio to crossbeam in the same group
-(ns/msg / crossbeam's ns/msg: below 1.0 is faster than crossbeam). It
+implementation, and the ratio to crossbeam in the same group and the same
+run (ns/msg / crossbeam's ns/msg: below 1.0 is faster than crossbeam). It
 prints a Markdown table on stdout and writes a standalone SVG chart of the
 ratios. Other groups (such as `pipeline/4x4/cap16`) are listed in a second
 table with ns per element. Missing cells are shown as "—" and skipped in
 the chart and in the geometric means.
+
+Several runs: give `--baseline` more than once (`--baseline new
+--baseline run2 --baseline run3`). A cell's ratio is then the MEDIAN OF
+THE PER-RUN RATIOS (each run's implementation over that run's crossbeam,
+so that a run slowed down by other load as a whole cancels out), its
+ns/msg the median of the per-run ns/msg, and the table says how many runs
+each cell has. `--targets` adds a table of the issue's targets (single-item
+`prodcon` ≤ 1.0× at capacity 16 and ≤ 2.0× at 1024, `prodcon_batch`
+≤ 0.5× at 1024, in 1×1 and 4×4) with the per-run ratios and met / not met.
 
 Python 3.11 standard library only.
 
     cargo bench --bench throughput
     python3 scripts/bench_report.py                      # docs/bench-ratios.svg
     python3 scripts/bench_report.py /tmp/ratios.svg --baseline main --scale linear
+    python3 scripts/bench_report.py --baseline new --baseline run2 --baseline run3 --targets
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,7 +160,8 @@ def build_matrix(measurements: list[Measurement]):
     return cells, others
 
 
-def ratio(row: dict[str, float], impl: str) -> float | None:
+def run_ratio(row: dict[str, float], impl: str) -> float | None:
+    """One run's ratio of `impl` to the reference in one cell."""
     ref = row.get(REFERENCE)
     value = row.get(impl)
     if ref is None or value is None or ref <= 0:
@@ -157,34 +169,81 @@ def ratio(row: dict[str, float], impl: str) -> float | None:
     return value / ref
 
 
-def markdown(cells, others, impls: list[str], baseline: str) -> str:
+@dataclass
+class Combined:
+    """Several runs of the matrix, reduced to medians."""
+
+    cells: dict  # (P, C, N) -> impl -> median ns/msg over the runs
+    ratios: dict  # (P, C, N) -> impl -> median of the per-run ratios
+    per_run: dict  # (P, C, N) -> impl -> [per-run ratio, ...] (run order)
+    runs: dict  # (P, C, N) -> number of runs that measured the cell
+
+
+def combine(runs: list[dict]) -> Combined:
+    """`runs`: one `cells` matrix (from `build_matrix`) per baseline."""
+    keys = {k for cells in runs for k in cells}
+    out = Combined({}, {}, {}, {})
+    for key in keys:
+        rows = [cells[key] for cells in runs if key in cells]
+        out.runs[key] = len(rows)
+        impls = {i for row in rows for i in row}
+        out.cells[key] = {i: statistics.median([r[i] for r in rows if i in r]) for i in impls}
+        out.per_run[key] = {}
+        out.ratios[key] = {}
+        for i in impls:
+            rs = [x for x in (run_ratio(r, i) for r in rows) if x is not None]
+            out.per_run[key][i] = rs
+            if rs:
+                out.ratios[key][i] = statistics.median(rs)
+    return out
+
+
+def ratio(combined: Combined, key, impl: str) -> float | None:
+    return combined.ratios.get(key, {}).get(impl)
+
+
+def markdown(combined: Combined, others, impls: list[str], baselines: list[str]) -> str:
+    cells = combined.cells
     compared = [i for i in impls if i != REFERENCE]
+    several = len(baselines) > 1
     lines = []
     if cells:
-        head = ["topology (P×C)", "capacity"]
+        head = ["topology (P×C)", "capacity"] + (["runs"] if several else [])
         head += [f"{i} ns/msg" for i in impls]
         head += [f"{i} ÷ {REFERENCE}" for i in compared]
+        fixed = 3 if several else 2
         lines.append("| " + " | ".join(head) + " |")
-        lines.append("| " + " | ".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + " |")
+        lines.append("| " + " | ".join(["---"] * fixed + ["---:"] * (len(head) - fixed)) + " |")
         for cell in sorted(cells, key=cell_order):
             p, c, n = cell
             row = cells[cell]
-            fields = [f"{p}×{c}", str(n)]
+            fields = [f"{p}×{c}", str(n)] + ([str(combined.runs[cell])] if several else [])
             fields += [fmt_ns(row.get(i)) for i in impls]
-            fields += [fmt_ratio(ratio(row, i)) for i in compared]
+            fields += [fmt_ratio(ratio(combined, cell, i)) for i in compared]
             lines.append("| " + " | ".join(fields) + " |")
         # Geometric mean of the ratios over the cells where both are present.
         means = []
         for i in compared:
-            rs = [r for r in (ratio(cells[k], i) for k in cells) if r is not None]
+            rs = [r for r in (ratio(combined, k, i) for k in cells) if r is not None]
             means.append(f"{fmt_ratio(geomean(rs))} (n={len(rs)})" if rs else "—")
-        lines.append("| " + " | ".join(["geomean", ""] + [""] * len(impls) + means) + " |")
+        pad = [""] * (fixed - 1 + len(impls))
+        lines.append("| " + " | ".join(["geomean"] + pad + means) + " |")
         lines.append("")
-        lines.append(
-            f"ns/msg: median time per iteration ÷ messages per iteration (criterion `{baseline}`). "
-            f"÷ {REFERENCE}: ns/msg over {REFERENCE}'s in the same cell; below 1.00× is faster. "
-            "For C > 1, std_sync_channel's consumers share its Receiver behind a Mutex."
-        )
+        names = ", ".join(f"`{b}`" for b in baselines)
+        if several:
+            lines.append(
+                f"ns/msg: median time per iteration ÷ messages per iteration, median over the runs "
+                f"(criterion baselines {names}; `runs` says how many measured the cell). "
+                f"÷ {REFERENCE}: the median over those runs of ns/msg ÷ {REFERENCE}'s ns/msg in the "
+                "same cell and run; below 1.00× is faster. "
+                "For C > 1, std_sync_channel's consumers share its Receiver behind a Mutex."
+            )
+        else:
+            lines.append(
+                f"ns/msg: median time per iteration ÷ messages per iteration (criterion {names}). "
+                f"÷ {REFERENCE}: ns/msg over {REFERENCE}'s in the same cell; below 1.00× is faster. "
+                "For C > 1, std_sync_channel's consumers share its Receiver behind a Mutex."
+            )
     if others:
         if lines:
             lines.append("")
@@ -196,16 +255,41 @@ def markdown(cells, others, impls: list[str], baseline: str) -> str:
     return "\n".join(lines)
 
 
-def svg_chart(cells, impls: list[str], scale: str, baseline: str, messages: str) -> str:
+# The issue's targets: (implementation, capacity) -> the highest acceptable
+# median ratio to crossbeam, checked in these topologies.
+TARGETS = {("prodcon", 16): 1.0, ("prodcon", 1024): 2.0, ("prodcon_batch", 1024): 0.5}
+TARGET_TOPOLOGIES = [(1, 1), (4, 4)]
+
+
+def targets_markdown(combined: Combined) -> str:
+    lines = [
+        f"| cell | implementation | target | median ratio | per-run ratios | met? |",
+        "| --- | --- | ---: | ---: | --- | --- |",
+    ]
+    for (impl, n), limit in TARGETS.items():
+        for p, c in TARGET_TOPOLOGIES:
+            key = (p, c, n)
+            med = ratio(combined, key, impl)
+            runs = combined.per_run.get(key, {}).get(impl, [])
+            verdict = "—" if med is None else ("**met**" if med <= limit else "not met")
+            lines.append(
+                f"| {p}×{c} cap {n} | {impl} | ≤ {limit:.1f}× | {fmt_ratio(med)} | "
+                f"{', '.join(f'{r:.2f}' for r in runs) or '—'} | {verdict} |"
+            )
+    return "\n".join(lines)
+
+
+def svg_chart(combined: Combined, impls: list[str], scale: str, baseline: str, messages: str) -> str:
     """Grouped horizontal bars: one group per cell, one bar per implementation
-    other than the reference, length = ratio vs the reference."""
+    other than the reference, length = (median) ratio vs the reference."""
+    cells = combined.cells
     compared = [i for i in impls if i != REFERENCE]
     colors = dict(COLORS)
     extra = iter(EXTRA_COLORS * 4)
     for i in compared:
         colors.setdefault(i, next(extra, "#333333"))
     rows = sorted(cells, key=cell_order)
-    ratios = [r for k in rows for i in compared if (r := ratio(cells[k], i)) is not None]
+    ratios = [r for k in rows for i in compared if (r := ratio(combined, k, i)) is not None]
 
     bar_h, bar_gap, group_gap = 14, 2, 12
     left, right, top, bottom = 120, 70, 78, 50
@@ -254,8 +338,7 @@ def svg_chart(cells, impls: list[str], scale: str, baseline: str, messages: str)
         f"Throughput cost relative to {escape(REFERENCE)} (ns/msg ratio, lower is faster)</text>",
         f'<text x="{width / 2}" y="37" text-anchor="middle" fill="#555">'
         f"{len(rows)} cells, {escape(messages)} messages per iteration; "
-        f"{'log' if scale == 'log' else 'linear'} scale; criterion baseline "
-        f"“{escape(baseline)}”</text>",
+        f"{'log' if scale == 'log' else 'linear'} scale; {escape(baseline)}</text>",
     ]
     # Legend.
     lx = left
@@ -293,7 +376,7 @@ def svg_chart(cells, impls: list[str], scale: str, baseline: str, messages: str)
             )
         for bi, impl in enumerate(compared):
             by = gy + bi * (bar_h + bar_gap)
-            r = ratio(cells[cell], impl)
+            r = ratio(combined, cell, impl)
             if r is None:
                 out.append(
                     f'<text x="{x(max(anchor, x_min)) + 4:.1f}" y="{by + bar_h - 3}" fill="#999">'
@@ -305,7 +388,7 @@ def svg_chart(cells, impls: list[str], scale: str, baseline: str, messages: str)
             out.append(
                 f'<rect x="{x0:.1f}" y="{by}" width="{max(x1 - x0, 1):.1f}" height="{bar_h}" '
                 f'fill="{colors[impl]}"><title>{escape(impl)} {p}×{c} cap{n}: {r:.3f}× '
-                f"({fmt_ns(cells[cell][impl])} vs {fmt_ns(cells[cell][REFERENCE])} ns/msg)</title></rect>"
+                f"({fmt_ns(cells[cell][impl])} vs {fmt_ns(cells[cell].get(REFERENCE))} ns/msg)</title></rect>"
             )
             if r >= anchor:
                 out.append(f'<text x="{x1 + 3:.1f}" y="{by + bar_h - 3}">{r:.2f}×</text>')
@@ -336,9 +419,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--baseline",
-        default="new",
-        help="criterion baseline directory to read (default: new, the last run)",
+        action="append",
+        help="criterion baseline directory to read (default: new, the last run); "
+        "repeat it to combine several runs (median of the per-run ratios)",
     )
+    parser.add_argument("--targets", action="store_true", help="also print the issue's target cells, met or not")
     parser.add_argument(
         "--criterion-dir",
         type=Path,
@@ -352,27 +437,45 @@ def main(argv: list[str] | None = None) -> int:
     if not args.criterion_dir.is_dir():
         print(f"error: {args.criterion_dir} does not exist; run `cargo bench --bench throughput` first", file=sys.stderr)
         return 1
-    measurements, warnings = load(args.criterion_dir, args.baseline)
-    for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    if not measurements:
-        print(
-            f"error: no */*/{args.baseline}/estimates.json under {args.criterion_dir}",
-            file=sys.stderr,
-        )
-        return 1
-    cells, others = build_matrix(measurements)
-    impls = impl_order({i for row in cells.values() for i in row})
-    if cells and REFERENCE not in impls:
+    baselines = args.baseline or ["new"]
+    runs = []
+    all_measurements: list[Measurement] = []
+    others: list[Measurement] = []
+    for baseline in baselines:
+        measurements, warnings = load(args.criterion_dir, baseline)
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        if not measurements:
+            print(
+                f"error: no */*/{baseline}/estimates.json under {args.criterion_dir}",
+                file=sys.stderr,
+            )
+            return 1
+        cells, run_others = build_matrix(measurements)
+        runs.append(cells)
+        all_measurements += measurements
+        if baseline == baselines[0]:
+            others = run_others  # non-matrix groups: from the first baseline only
+    combined = combine(runs)
+    impls = impl_order({i for row in combined.cells.values() for i in row})
+    if combined.cells and REFERENCE not in impls:
         print(f"warning: no {REFERENCE} measurement: ratios are unavailable", file=sys.stderr)
-    print(markdown(cells, others, impls, args.baseline))
+    print(markdown(combined, others, impls, baselines))
+    if args.targets:
+        print()
+        print(targets_markdown(combined))
 
-    if not args.no_svg and cells:
+    if not args.no_svg and combined.cells:
         path = Path(args.svg)
         path.parent.mkdir(parents=True, exist_ok=True)
-        counts = sorted({m.elements for m in measurements if GROUP_RE.match(m.group) and m.elements})
+        counts = sorted({m.elements for m in all_measurements if GROUP_RE.match(m.group) and m.elements})
         messages = " or ".join(f"{n:,}" for n in counts)
-        path.write_text(svg_chart(cells, impls, args.scale, args.baseline, messages), encoding="utf-8")
+        label = (
+            f"criterion baseline “{baselines[0]}”"
+            if len(baselines) == 1
+            else f"median of per-run ratios over baselines {', '.join(baselines)}"
+        )
+        path.write_text(svg_chart(combined, impls, args.scale, label, messages), encoding="utf-8")
         print(f"\nwrote {path}", file=sys.stderr)
     return 0
 
