@@ -115,6 +115,47 @@ enum Refused {
     Closed,
 }
 
+/// Which side of the buffer a blocked thread is on.
+#[derive(Clone, Copy)]
+enum Side {
+    /// A putter, waiting for room.
+    Put,
+    /// A getter, waiting for an item or the close.
+    Get,
+}
+
+impl Side {
+    /// This side's waiter count.
+    fn waiters<T>(self, state: &mut State<T>) -> &mut usize {
+        match self {
+            Side::Put => &mut state.waiting_putters,
+            Side::Get => &mut state.waiting_getters,
+        }
+    }
+}
+
+/// Wakes the waiters of `condvar` that `n` new items (or `n` free slots)
+/// can serve, `waiting` being its waiter count read under the lock; called
+/// after the lock is released. A woken thread stays counted until it has
+/// the lock again, so the count may include threads already woken: waking
+/// `min(n, waiting)` may wake more than needed, never fewer.
+fn wake(condvar: &Condvar, waiting: usize, n: usize) {
+    if waiting == 0 {
+        return;
+    }
+    if n >= waiting {
+        condvar.notify_all();
+    } else {
+        for _ in 0..n {
+            condvar.notify_one();
+        }
+    }
+}
+
+/// The most items `put_many` takes from its iterator ahead of putting
+/// them, and so the most it moves in under one lock acquisition.
+const MAX_CHUNK: usize = 1024;
+
 impl<T> SharedBuffer<T> {
     /// Creates an empty, open buffer that holds at most `capacity` items.
     ///
@@ -331,6 +372,146 @@ impl<T> SharedBuffer<T> {
                 Refused::NotNow => GetTimeoutError::Timeout,
                 Refused::Closed => GetTimeoutError::Closed,
             })
+    }
+
+    /// Puts every item of `items` at the back of the buffer, in order,
+    /// waiting for room while it is full.
+    ///
+    /// Each lock acquisition moves in as many items as there is room for
+    /// (up to 1024), so a batch costs a lock round trip per buffer-full
+    /// rather than per item. The batch is not atomic: other putters' items
+    /// may land between its items, and getters may take its first items
+    /// before the last are in. Each item put counts as one unfinished task
+    /// ([`task_done`](Self::task_done)).
+    ///
+    /// Items are taken from `items` with the buffer's lock released (the
+    /// iterator is user code), at most one chunk ahead of what is put.
+    /// An empty `items` puts nothing and returns `Ok(())`, even on a closed
+    /// buffer.
+    ///
+    /// # Errors
+    ///
+    /// If the buffer is or becomes closed before every item is in,
+    /// [`PutError`] with the items that were not put, in order: the ones
+    /// already taken from `items` and then the rest of `items`, which is
+    /// collected for that. (So on a buffer that may be closed, pass a
+    /// bounded iterator: an endless one would be collected forever.) The
+    /// items put before the close stay in the buffer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::{PutError, SharedBuffer};
+    /// use std::thread;
+    ///
+    /// let buffer = SharedBuffer::new(4);
+    /// let consumer = {
+    ///     let buffer = buffer.clone();
+    ///     thread::spawn(move || {
+    ///         let mut received = Vec::new();
+    ///         while let Ok(batch) = buffer.get_many(16) {
+    ///             received.extend(batch);
+    ///         }
+    ///         received
+    ///     })
+    /// };
+    /// buffer.put_many(0..100).unwrap(); // waits for room as needed
+    /// buffer.close();
+    /// assert_eq!(consumer.join().unwrap(), (0..100).collect::<Vec<_>>());
+    ///
+    /// // On a closed buffer the items come back.
+    /// assert_eq!(buffer.put_many([100, 101]), Err(PutError(vec![100, 101])));
+    /// ```
+    pub fn put_many<I>(&self, items: I) -> Result<(), PutError<Vec<T>>>
+    where
+        I: IntoIterator<Item = T>,
+    {
+        let mut items = items.into_iter();
+        let chunk_len = self.shared.capacity.min(MAX_CHUNK);
+        let mut chunk = VecDeque::new();
+        loop {
+            // Refilled with the lock released: `next` is user code.
+            chunk.extend(items.by_ref().take(chunk_len - chunk.len()));
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            if self.put_some(&mut chunk).is_err() {
+                let mut back = Vec::from(chunk);
+                back.extend(items);
+                return Err(PutError(back));
+            }
+        }
+    }
+
+    /// Takes up to `max` items from the front of the buffer, oldest first,
+    /// waiting while it is empty and open.
+    ///
+    /// Waits for at least one item, then takes every item there is, up to
+    /// `max`, under one lock acquisition: it never waits for a batch to
+    /// fill up. Like [`get`](Self::get), after [`close`](Self::close) it
+    /// still returns what is buffered and only then fails. `max == 0`
+    /// takes nothing and never waits: `Ok` with an empty `Vec`, or
+    /// [`GetError`] if the buffer is closed and empty. To reuse one
+    /// allocation across calls, see [`get_many_into`](Self::get_many_into).
+    ///
+    /// # Errors
+    ///
+    /// [`GetError`] once the buffer is closed and empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::{GetError, SharedBuffer};
+    ///
+    /// let buffer = SharedBuffer::new(8);
+    /// buffer.put_many(1..=5).unwrap();
+    /// assert_eq!(buffer.get_many(3), Ok(vec![1, 2, 3]));
+    /// assert_eq!(buffer.get_many(3), Ok(vec![4, 5])); // what there is
+    /// buffer.close();
+    /// assert_eq!(buffer.get_many(3), Err(GetError));
+    /// ```
+    pub fn get_many(&self, max: usize) -> Result<Vec<T>, GetError> {
+        let mut out = Vec::new();
+        self.get_many_into(&mut out, max)?;
+        Ok(out)
+    }
+
+    /// Like [`get_many`](Self::get_many), but appends the items to `out`
+    /// and returns how many it appended, so that a consumer loop can reuse
+    /// one vector.
+    ///
+    /// `out` keeps what it held before; room for the batch is reserved
+    /// before the lock is taken. On error `out` is left as it was.
+    ///
+    /// # Errors
+    ///
+    /// [`GetError`] once the buffer is closed and empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// use prodcon::SharedBuffer;
+    ///
+    /// let buffer = SharedBuffer::new(16);
+    /// buffer.put_many(0..10).unwrap();
+    /// buffer.close();
+    ///
+    /// let mut batch = Vec::with_capacity(4);
+    /// let mut sum = 0;
+    /// while let Ok(n) = buffer.get_many_into(&mut batch, 4) {
+    ///     assert!(n >= 1 && n <= 4);
+    ///     sum += batch.drain(..).sum::<i32>();
+    /// }
+    /// assert_eq!(sum, 45);
+    /// ```
+    pub fn get_many_into(&self, out: &mut Vec<T>, max: usize) -> Result<usize, GetError> {
+        // Allocated with the lock released; a larger batch than this may
+        // still grow `out` under the lock (an allocation, not user code).
+        out.reserve(max.min(self.shared.capacity).min(MAX_CHUNK));
+        self.get_some(out, max).map_err(|_| GetError)
     }
 
     /// Closes the buffer: every later put fails and hands its item back,
@@ -602,16 +783,15 @@ impl<T> SharedBuffer<T> {
             .store(state.items.len() | closed, Ordering::Relaxed);
     }
 
-    /// The one put that every public put funnels into.
+    /// The one put that every public single-item put funnels into.
     fn put_inner(&self, item: T, wait: Wait) -> Result<(), (T, Refused)> {
-        let capacity = self.shared.capacity;
         let mut spun = false;
         let mut state = self.lock();
         loop {
             if state.closed {
                 return Err((item, Refused::Closed));
             }
-            if state.items.len() < capacity {
+            if state.items.len() < self.shared.capacity {
                 state.items.push_back(item);
                 state.unfinished += 1;
                 self.publish(&state);
@@ -623,41 +803,44 @@ impl<T> SharedBuffer<T> {
                 return Ok(());
             }
             // Full: wait for room, or give up. The condition is checked
-            // again after every wakeup (a `while`, not an `if`): a wakeup
-            // may be spurious, or another putter may have taken the room.
-            let deadline = match wait {
-                Wait::Never => return Err((item, Refused::NotNow)),
-                Wait::Until(deadline) => deadline,
+            // again after every wakeup (a loop, not an `if`): a wakeup may
+            // be spurious, or another putter may have taken the room.
+            state = match self.block(Side::Put, state, wait, &mut spun) {
+                Ok(state) => state,
+                Err(refused) => return Err((item, refused)),
             };
-            // Before parking, once per call: let go of the lock and spin
-            // briefly; a getter usually makes room within a microsecond,
-            // and then neither side pays for a park and a wake.
-            if !spun && spin::enabled() {
-                spun = true;
-                drop(state);
-                spin::until(|| {
-                    let hint = self.shared.hint.load(Ordering::Relaxed);
-                    hint & CLOSED != 0 || hint < capacity
-                });
-                state = self.lock();
-                continue;
-            }
-            state.waiting_putters += 1;
-            state = match deadline {
-                None => self.shared.not_full.wait(state),
-                Some(deadline) => {
-                    if Instant::now() >= deadline {
-                        state.waiting_putters -= 1;
-                        return Err((item, Refused::NotNow));
-                    }
-                    self.shared.not_full.wait_until(state, deadline)
-                }
-            };
-            state.waiting_putters -= 1;
         }
     }
 
-    /// The one get that every public get funnels into.
+    /// Moves as many items from the front of `chunk` into the buffer as fit
+    /// now, at least one, waiting while it is full: the core of
+    /// `put_many`, one lock acquisition per call unless it has to wait.
+    /// `chunk` must not be empty. On close, `chunk` keeps what was not put.
+    fn put_some(&self, chunk: &mut VecDeque<T>) -> Result<(), Refused> {
+        debug_assert!(!chunk.is_empty());
+        let mut spun = false;
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return Err(Refused::Closed);
+            }
+            let room = self.shared.capacity - state.items.len();
+            if room > 0 {
+                let n = room.min(chunk.len());
+                // Moving items runs no user code (no `T::drop`).
+                state.items.extend(chunk.drain(..n));
+                state.unfinished += n;
+                self.publish(&state);
+                let waiting = state.waiting_getters;
+                drop(state);
+                wake(&self.shared.not_empty, waiting, n);
+                return Ok(());
+            }
+            state = self.block(Side::Put, state, Wait::Until(None), &mut spun)?;
+        }
+    }
+
+    /// The one get that every public single-item get funnels into.
     fn get_inner(&self, wait: Wait) -> Result<T, Refused> {
         let mut spun = false;
         let mut state = self.lock();
@@ -677,31 +860,88 @@ impl<T> SharedBuffer<T> {
             if state.closed {
                 return Err(Refused::Closed);
             }
-            let deadline = match wait {
-                Wait::Never => return Err(Refused::NotNow),
-                Wait::Until(deadline) => deadline,
-            };
-            // As in `put_inner`: spin briefly before the first park.
-            if !spun && spin::enabled() {
-                spun = true;
-                drop(state);
-                spin::until(|| self.shared.hint.load(Ordering::Relaxed) != 0);
-                state = self.lock();
-                continue;
-            }
-            state.waiting_getters += 1;
-            state = match deadline {
-                None => self.shared.not_empty.wait(state),
-                Some(deadline) => {
-                    if Instant::now() >= deadline {
-                        state.waiting_getters -= 1;
-                        return Err(Refused::NotNow);
-                    }
-                    self.shared.not_empty.wait_until(state, deadline)
-                }
-            };
-            state.waiting_getters -= 1;
+            state = self.block(Side::Get, state, wait, &mut spun)?;
         }
+    }
+
+    /// The core of `get_many` / `get_many_into`: appends up to `max` items
+    /// to `out` under one lock acquisition, waiting for at least one while
+    /// the buffer is empty and open. `max == 0` never waits.
+    fn get_some(&self, out: &mut Vec<T>, max: usize) -> Result<usize, Refused> {
+        let mut spun = false;
+        let mut state = self.lock();
+        loop {
+            let n = max.min(state.items.len());
+            if n > 0 {
+                out.extend(state.items.drain(..n));
+                self.publish(&state);
+                let waiting = state.waiting_putters;
+                drop(state);
+                wake(&self.shared.not_full, waiting, n);
+                return Ok(n);
+            }
+            if state.closed && state.items.is_empty() {
+                return Err(Refused::Closed);
+            }
+            if max == 0 {
+                return Ok(0);
+            }
+            state = self.block(Side::Get, state, Wait::Until(None), &mut spun)?;
+        }
+    }
+
+    /// Called, with the lock held, by a putter that found no room
+    /// (`Side::Put`) or a getter that found no item (`Side::Get`): spins
+    /// once per call (`spun`) with the lock released, and after that parks
+    /// on the side's condition variable, counted in its waiter count.
+    /// Returns the lock, retaken, for the caller to look again: a return
+    /// promises nothing (a wakeup may be spurious, or another thread may
+    /// have been first). `Err(NotNow)` when the caller may not wait or its
+    /// deadline has passed; the lock is released then.
+    fn block<'a>(
+        &'a self,
+        side: Side,
+        mut state: MutexGuard<'a, State<T>>,
+        wait: Wait,
+        spun: &mut bool,
+    ) -> Result<MutexGuard<'a, State<T>>, Refused> {
+        let deadline = match wait {
+            Wait::Never => return Err(Refused::NotNow),
+            Wait::Until(deadline) => deadline,
+        };
+        // Before parking, once per call: let go of the lock and spin
+        // briefly. The other side usually comes within a microsecond, and
+        // then neither pays for a park and a wake (see `sync::spin`).
+        if !*spun && spin::enabled() {
+            *spun = true;
+            drop(state);
+            let capacity = self.shared.capacity;
+            spin::until(|| {
+                let hint = self.shared.hint.load(Ordering::Relaxed);
+                match side {
+                    Side::Put => hint & CLOSED != 0 || hint < capacity,
+                    Side::Get => hint != 0,
+                }
+            });
+            return Ok(self.lock());
+        }
+        let condvar = match side {
+            Side::Put => &self.shared.not_full,
+            Side::Get => &self.shared.not_empty,
+        };
+        *side.waiters(&mut state) += 1;
+        state = match deadline {
+            None => condvar.wait(state),
+            Some(deadline) => {
+                if Instant::now() >= deadline {
+                    *side.waiters(&mut state) -= 1;
+                    return Err(Refused::NotNow);
+                }
+                condvar.wait_until(state, deadline)
+            }
+        };
+        *side.waiters(&mut state) -= 1;
+        Ok(state)
     }
 
     fn join_inner(&self, deadline: Option<Instant>) -> bool {

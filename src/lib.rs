@@ -52,6 +52,22 @@
 //!   put item is finished (or drained).
 //! * `try_*` never wait; `*_timeout` wait at most the given time, and an
 //!   overflowing deadline (`Duration::MAX`) waits forever.
+//! * **put_many** puts every item of an iterator in order, as many per
+//!   lock acquisition as there is room for, waiting while full; on close
+//!   the items not put come back in the [`PutError`]. **get_many(max)**
+//!   (and **get_many_into**, which reuses a `Vec`) waits for at least one
+//!   item and takes up to `max` under one lock; [`GetError`] once closed
+//!   and empty. Each item put is one task for **task_done** / **join**.
+//!
+//! # Performance
+//!
+//! A blocked call first spins briefly with the lock released (a few
+//! hundred spin-loop hints, then a few yields) and parks on its condition
+//! variable only if the other side has not come by then; a notification
+//! is sent only when a thread is parked, and after the lock is released.
+//! Batches amortize the lock over up to a buffer-full of items. The
+//! repository's BENCHMARKS.md compares the buffer with crossbeam-channel,
+//! flume and `std::sync::mpsc::sync_channel`.
 //!
 //! # How it is verified
 //!
