@@ -485,3 +485,248 @@ pub fn timed_retry_producers<Q: Queue<u32>>(per_producer: usize) {
 pub fn as_set(items: &[u32]) -> BTreeSet<u32> {
     items.iter().copied().collect()
 }
+
+// ---------------------------------------------------------------------------
+// Batch operations: `put_many`, `get_many`. These scenarios use
+// `SharedBuffer<u32>` itself rather than the `Queue` trait: the known-buggy
+// buffers have no batch calls, and the models here check the real code.
+// ---------------------------------------------------------------------------
+
+use prodcon::{PutError, SharedBuffer};
+
+/// Every batch a `get_many(max)` returns holds between 1 and `max` items.
+#[track_caller]
+fn assert_batch_size(batch: &[u32], max: usize) {
+    assert!(
+        !batch.is_empty() && batch.len() <= max,
+        "get_many({max}) returned {} items on an open or non-empty buffer",
+        batch.len()
+    );
+}
+
+/// One producer thread puts `items` items with a single `put_many` into a
+/// buffer of `capacity` (so it waits for room whenever `items > capacity`);
+/// one consumer thread takes with `get_many(max)` until the buffer is
+/// closed and empty; the main thread joins the producer and closes. Every
+/// item arrives exactly once and in the order put, in batches of 1..=max.
+pub fn put_many_get_many_in_order(capacity: usize, items: usize, max: usize) {
+    let buffer = SharedBuffer::<u32>::new(capacity);
+    let producer = {
+        let buffer = buffer.clone();
+        thread::spawn(move || {
+            assert_eq!(
+                buffer.put_many((0..items).map(|i| item(0, i))),
+                Ok(()),
+                "put_many failed on an open buffer"
+            );
+        })
+    };
+    let consumer = {
+        let buffer = buffer.clone();
+        thread::spawn(move || {
+            let mut got = Vec::new();
+            while let Ok(batch) = buffer.get_many(max) {
+                assert_batch_size(&batch, max);
+                got.extend(batch);
+            }
+            got
+        })
+    };
+    producer.join().unwrap();
+    buffer.close();
+    let got = consumer.join().unwrap();
+    let expected: Vec<u32> = (0..items).map(|i| item(0, i)).collect();
+    assert_eq!(got, expected, "lost, duplicated or reordered items");
+    assert_eq!(buffer.unfinished_tasks(), items);
+}
+
+/// `producers` threads each put `per_producer` items with one `put_many`,
+/// `consumers` threads take with `get_many(max)` until closed and empty,
+/// the main thread joins the producers and closes. Every item is delivered
+/// exactly once, and each consumer sees each producer's items in order.
+pub fn batch_exactly_once(
+    producers: usize,
+    consumers: usize,
+    capacity: usize,
+    per_producer: usize,
+    max: usize,
+) {
+    let buffer = SharedBuffer::<u32>::new(capacity);
+    let producer_threads: Vec<_> = (0..producers)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                assert!(
+                    buffer
+                        .put_many((0..per_producer).map(|i| item(p, i)))
+                        .is_ok(),
+                    "put_many failed on an open buffer"
+                );
+            })
+        })
+        .collect();
+    let consumer_threads: Vec<_> = (0..consumers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                let mut got = Vec::new();
+                while let Ok(batch) = buffer.get_many(max) {
+                    assert_batch_size(&batch, max);
+                    got.extend(batch);
+                }
+                got
+            })
+        })
+        .collect();
+    for t in producer_threads {
+        t.join().unwrap();
+    }
+    buffer.close();
+    let mut delivered = Vec::new();
+    for t in consumer_threads {
+        let got = t.join().unwrap();
+        for p in 0..producers {
+            let from_p: Vec<u32> = got
+                .iter()
+                .copied()
+                .filter(|&x| x as usize / 1000 == p)
+                .collect();
+            assert!(
+                from_p.windows(2).all(|w| w[0] < w[1]),
+                "a consumer got producer {p}'s items out of order: {from_p:?}"
+            );
+        }
+        delivered.extend(got);
+    }
+    assert_eq!(buffer.len(), 0, "items left behind");
+    assert_exactly_once(
+        delivered,
+        (0..producers).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
+    );
+}
+
+/// Two consumer threads each call `get_many(1)` once on an empty buffer of
+/// capacity 2 (no close to rescue a sleeper); the main thread puts two
+/// items with one `put_many`. One `put_many` of two items must wake both
+/// waiting getters, not one. With `spurious`, every waiter is also woken
+/// spuriously once, at some point: `get_many` must then wait again rather
+/// than return an empty batch.
+pub fn put_many_wakes_every_getter_it_fills(spurious: bool) {
+    let buffer = SharedBuffer::<u32>::new(2);
+    let getters: Vec<_> = (0..2)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                let batch = buffer
+                    .get_many(1)
+                    .expect("get_many failed on an open buffer");
+                assert_batch_size(&batch, 1);
+                batch[0]
+            })
+        })
+        .collect();
+    if spurious {
+        prodcon::model::spurious_wakeup();
+    }
+    assert!(buffer.put_many([item(0, 0), item(0, 1)]).is_ok());
+    let delivered = getters.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_exactly_once(delivered, [item(0, 0), item(0, 1)]);
+}
+
+/// A full buffer (capacity 2) and two putter threads blocked on it, each
+/// putting one item; the main thread takes both buffered items with one
+/// `get_many(2)` and then only joins the putters. That one `get_many`,
+/// which frees two slots, must wake both putters: nothing else will (no
+/// further get, no close).
+pub fn get_many_wakes_every_putter_it_makes_room_for() {
+    let buffer = SharedBuffer::<u32>::new(2);
+    assert!(buffer.put_many([item(9, 0), item(9, 1)]).is_ok());
+    let putters: Vec<_> = (0..2)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.put(item(p, 0)))
+        })
+        .collect();
+    let mut delivered = buffer.get_many(2).expect("open buffer");
+    assert_eq!(
+        delivered,
+        [item(9, 0), item(9, 1)],
+        "one get_many, both items"
+    );
+    for t in putters {
+        assert_eq!(t.join().unwrap(), Ok(()));
+    }
+    delivered.extend(buffer.drain());
+    assert_exactly_once(delivered, [item(9, 0), item(9, 1), item(0, 0), item(1, 0)]);
+}
+
+/// Capacity 1. A producer thread puts three items with one `put_many` (it
+/// waits for room after the first), a consumer thread calls `get_many(2)`
+/// once, and the main thread closes the buffer at any moment. Every waiter
+/// wakes; the items handed back in the `PutError` are the tail of the
+/// batch, in order; and each item is delivered, handed back, or left in the
+/// buffer for a drain — exactly one of the three.
+pub fn close_races_put_many() {
+    let buffer = SharedBuffer::<u32>::new(1);
+    let batch: Vec<u32> = (0..3).map(|i| item(0, i)).collect();
+    let producer = {
+        let buffer = buffer.clone();
+        let batch = batch.clone();
+        thread::spawn(move || match buffer.put_many(batch) {
+            Ok(()) => Vec::new(),
+            Err(PutError(back)) => back,
+        })
+    };
+    let consumer = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.get_many(2).ok())
+    };
+    buffer.close();
+    let returned = producer.join().unwrap();
+    assert!(
+        batch.ends_with(&returned),
+        "put_many handed back {returned:?}, not a tail of {batch:?}"
+    );
+    let delivered = consumer.join().unwrap();
+    let left = buffer.drain();
+    match &delivered {
+        Some(got) => assert_batch_size(got, 2),
+        None => assert!(
+            left.is_empty(),
+            "a getter gave up while items were buffered"
+        ),
+    }
+    let mut all = returned;
+    all.extend(delivered.into_iter().flatten());
+    all.extend(left);
+    assert_exactly_once(all, batch);
+}
+
+/// Task accounting of the batch calls: the main thread puts two items with
+/// one `put_many` and then `join`s; a worker thread takes with `get_many`
+/// until it has both and marks each done. Every item of a `put_many` is one
+/// task: `join` returns only after both `task_done`s, and never hangs.
+pub fn join_waits_for_put_many_tasks() {
+    let buffer = SharedBuffer::<u32>::new(2);
+    let finished = Arc::new(AtomicUsize::new(0));
+    let worker = {
+        let buffer = buffer.clone();
+        let finished = Arc::clone(&finished);
+        thread::spawn(move || {
+            let mut taken = 0;
+            while taken < 2 {
+                let batch = buffer.get_many(2).expect("open buffer");
+                for _ in &batch {
+                    finished.fetch_add(1, SeqCst);
+                    buffer.task_done().expect("one task per item put");
+                }
+                taken += batch.len();
+            }
+        })
+    };
+    assert!(buffer.put_many([item(0, 0), item(0, 1)]).is_ok());
+    buffer.join();
+    assert_eq!(finished.load(SeqCst), 2, "join returned early");
+    worker.join().unwrap();
+    assert!(buffer.task_done().is_err(), "more tasks than items put");
+}
