@@ -59,13 +59,17 @@
 //! that the sums add up to `0 + 1 + … + (messages - 1)`: a lost or duplicated
 //! message fails the bench. The check runs after the end timestamp.
 //!
-//! # Adding an implementation (for example batched `SharedBuffer` calls)
+//! # Implementations
+//!
+//! `prodcon` (single-item `put`/`get`), `prodcon_batch` (`put_many` of a
+//! producer's whole range, `get_many_into` up to the capacity), `crossbeam`,
+//! `flume`, `std_sync_channel`. The channels have no batch calls, so
+//! `prodcon_batch` is compared with their single-item throughput: it shows
+//! what a user who can batch gains, not a like-for-like protocol.
 //!
 //! Each implementation is one `fn(Shape) -> Duration` that builds the queue
 //! and one closure per worker and hands them to [`run_timed`]; the
-//! [`IMPLEMENTATIONS`] table registers it. A `prodcon_batch` variant, once
-//! `put_many`/`get_many` exist, is a copy of [`run_prodcon`] with the loops
-//! replaced, plus one line in the table (see the note there).
+//! [`IMPLEMENTATIONS`] table registers it.
 
 use std::hint::black_box;
 use std::ops::Range;
@@ -135,8 +139,7 @@ type RunFn = fn(Shape) -> Duration;
 /// column names that `scripts/bench_report.py` reads back.
 const IMPLEMENTATIONS: &[(&str, RunFn)] = &[
     ("prodcon", run_prodcon),
-    // Batched variant, once `SharedBuffer::put_many`/`get_many` exist:
-    // ("prodcon_batch", run_prodcon_batch),
+    ("prodcon_batch", run_prodcon_batch),
     ("crossbeam", run_crossbeam),
     ("flume", run_flume),
     ("std_sync_channel", run_std_sync_channel),
@@ -224,12 +227,44 @@ fn run_prodcon(shape: Shape) -> Duration {
     run_timed(shape, producers, consumers)
 }
 
-// A `prodcon_batch` variant goes here once `put_many`/`get_many` exist:
-// `run_prodcon` with the producer loop replaced by
-// `buffer.put_many(range)` and the consumer loop by
-// `loop { let batch = buffer.get_many(shape.capacity); if batch.is_empty() { break } … }`
-// (adjusted to whatever the final signatures and end-of-stream signal are),
-// then register it in `IMPLEMENTATIONS`.
+/// `SharedBuffer` with the batch calls: each producer hands its whole
+/// range to one `put_many` (which moves in as many items as fit per lock
+/// acquisition), consumers take with `get_many_into(&mut batch, capacity)`
+/// into a reused vector until `Err` (closed and empty). Same shutdown as
+/// [`run_prodcon`].
+fn run_prodcon_batch(shape: Shape) -> Duration {
+    let buffer = SharedBuffer::new(shape.capacity);
+    let producers_left = Arc::new(AtomicUsize::new(shape.producers));
+    let producers: Vec<_> = shape
+        .producer_ranges()
+        .map(|range| {
+            let buffer = buffer.clone();
+            let producers_left = Arc::clone(&producers_left);
+            move || {
+                buffer.put_many(range).expect("buffer closed early");
+                if producers_left.fetch_sub(1, Ordering::AcqRel) == 1 {
+                    buffer.close();
+                }
+            }
+        })
+        .collect();
+    let consumers: Vec<_> = (0..shape.consumers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            move || {
+                let mut sum = 0u64;
+                let mut batch = Vec::with_capacity(shape.capacity);
+                while buffer.get_many_into(&mut batch, shape.capacity).is_ok() {
+                    for value in batch.drain(..) {
+                        sum = sum.wrapping_add(value);
+                    }
+                }
+                black_box(sum)
+            }
+        })
+        .collect();
+    run_timed(shape, producers, consumers)
+}
 
 /// crossbeam-channel `bounded`: disconnected when the last `Sender` drops.
 fn run_crossbeam(shape: Shape) -> Duration {
