@@ -24,18 +24,19 @@
 //! variable and its own clock:
 //!
 //! * [`Instant`] reads a *model clock*: a per-execution counter that starts
-//!   at zero and moves only when the model calls `prodcon::model::advance_clock`.
-//!   Exploration therefore never depends on the wall clock.
+//!   at zero and moves only when the model timer fires. Exploration
+//!   therefore never depends on the wall clock.
 //! * [`Condvar`] keeps its waiters in a list guarded by a model `Mutex` and
 //!   blocks them with `thread::park`. A waiter leaves the list in exactly one
-//!   of three ways: `notify_one` / `notify_all` take it (a notification),
-//!   `advance_clock` takes every *timed* waiter whose deadline the clock has
-//!   reached (a timeout, aimed at that waiter alone, as a real timer is), or
+//!   of three ways: `notify_one` / `notify_all` take it (a notification);
+//!   the model timer (`prodcon::model::Timer`, a thread of the model) moves
+//!   the clock to the earliest pending deadline and takes the timed waiters
+//!   it reaches (a timeout, aimed at them alone, as a real timer is); or
 //!   `prodcon::model::spurious_wakeup` takes every waiter (a spurious
-//!   wakeup). Because the model schedules `advance_clock` and
-//!   `spurious_wakeup` like any other step, loom explores each of them at
-//!   every point of an execution, and so both outcomes of every timed wait:
-//!   woken in time, or timed out, or notified *and* past its deadline at once.
+//!   wakeup). The checker schedules the timer and the spurious wakeup like
+//!   any other step, so it explores each of them at every point of an
+//!   execution, and so every outcome of a timed wait: woken in time, timed
+//!   out, or notified *and* past its deadline at once.
 //! * `notify_one` takes the longest waiter under loom (deterministic, which
 //!   keeps the exhaustive search small) and a waiter chosen by the scheduler's
 //!   random source under shuttle (real condition variables promise no order).
