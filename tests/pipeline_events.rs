@@ -494,6 +494,13 @@ fn lifecycle_events_match_the_report() {
         assert_eq!(finished, [Some(len)], "producer {id}");
     }
     assert_eq!(named(&events, "producers_finished").len(), 1);
+    for id in [1, 2] {
+        let started = named(&events, "producer_started")
+            .iter()
+            .filter(|e| e.number("producer") == Some(id))
+            .count();
+        assert_eq!(started, 1, "producer {id} announces its start once");
+    }
     let shutdown = named(&events, "shutdown_started");
     assert_eq!(shutdown.len(), 1);
     assert_eq!(shutdown[0].text("mode"), Some("graceful"));
@@ -705,4 +712,31 @@ fn log_items_debug_panic_in_producer_neither_panics_the_shutdown_nor_loses_the_i
     system.start().unwrap();
     let report = graceful_or_failure(system).unwrap_or_else(|failure| panic!("{failure}"));
     assert_touchy_conserved(&report);
+}
+
+/// A producer whose timed put runs out while the buffer stays full reports
+/// each retry with a `producer_retry` event, and loses nothing by retrying.
+#[test]
+fn a_put_that_times_out_is_retried_and_reported() {
+    let _serial = begin();
+    let mut system = ProducerConsumerSystem::new(1).unwrap();
+    system.add_producer(source(1, 4)).unwrap();
+    system.add_consumer().unwrap();
+    // The consumer holds each item 30 ms while the buffer (capacity 1) is
+    // full behind it, so a producer retrying every millisecond must retry.
+    system
+        .set_consumer_delay(Duration::from_millis(30))
+        .unwrap();
+    system
+        .set_put_retry_interval(Duration::from_millis(1))
+        .unwrap();
+    system.start().unwrap();
+    let report = system.shutdown_graceful();
+    let events = recorded();
+    let retries = named(&events, "producer_retry");
+    assert!(!retries.is_empty(), "no retry was reported");
+    assert!(retries.iter().all(|e| e.number("producer") == Some(1)));
+    let mut consumed = report.consumed.clone();
+    consumed.sort_unstable();
+    assert_eq!(consumed, (0..4).map(|seq| (1, seq)).collect::<Vec<_>>());
 }

@@ -948,3 +948,95 @@ fn system_and_report_are_send_for_send_items() {
     let report = thread::spawn(move || report).join().unwrap();
     assert_exactly_once(&report.consumed, &expected_items(&[10]));
 }
+
+/// The configured delays are applied: a producer pauses before each put
+/// and a consumer on each item, so a run takes at least the sum of the
+/// pauses of the busiest worker (a lower bound only: nothing here says how
+/// fast anything is).
+#[test]
+fn producer_and_consumer_delays_are_applied() {
+    let delay = Duration::from_millis(20);
+    for (producer_delay, consumer_delay) in [(delay, Duration::ZERO), (Duration::ZERO, delay)] {
+        let mut system = ProducerConsumerSystem::new(8).unwrap();
+        system.add_producer(source(1, 5)).unwrap();
+        system.add_consumer().unwrap();
+        system.set_producer_delay(producer_delay).unwrap();
+        system.set_consumer_delay(consumer_delay).unwrap();
+        let started = std::time::Instant::now();
+        system.start().unwrap();
+        let report = system.shutdown_graceful();
+        assert!(
+            started.elapsed() >= 5 * delay,
+            "5 items with a {delay:?} pause each took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(report.consumed.len(), 5);
+    }
+}
+
+/// `Message::is_item` and `into_item` tell items from pills.
+#[test]
+fn messages_tell_items_from_pills() {
+    use prodcon::Message;
+    assert!(Message::Item(3).is_item());
+    assert!(!Message::<u8>::PoisonPill.is_item());
+    assert_eq!(Message::Item(3).into_item(), Some(3));
+    assert_eq!(Message::<u8>::PoisonPill.into_item(), None);
+}
+
+/// `Report` and `ProducerConsumerSystem` print their state with `Debug`,
+/// without needing `T: Debug`.
+#[test]
+fn report_and_system_debug_show_their_state() {
+    struct Opaque;
+    let mut system = ProducerConsumerSystem::new(3).unwrap();
+    system.add_producer([Opaque, Opaque]).unwrap();
+    system.add_consumer().unwrap();
+    let before = format!("{system:?}");
+    assert!(before.contains("ProducerConsumerSystem"), "{before}");
+    assert!(before.contains("setup"), "{before}");
+    system.start().unwrap();
+    assert!(format!("{system:?}").contains("running"));
+    let report = system.shutdown_graceful();
+    let shown = format!("{report:?}");
+    assert!(shown.contains("Report"), "{shown}");
+    assert!(shown.contains("consumed: 2"), "{shown}");
+    assert!(shown.contains("total_produced: 2"), "{shown}");
+}
+
+/// A running system that is dropped instead of shut down closes its
+/// buffer, so its workers end on their own: producers at their next put,
+/// consumers once the buffer is empty.
+#[test]
+fn dropping_a_running_system_lets_its_workers_end() {
+    // Every worker holds a clone of `alive`; when all have ended, only the
+    // test's own handle is left.
+    let alive = Arc::new(());
+    let mut system = ProducerConsumerSystem::new(2).unwrap();
+    let token = Arc::clone(&alive);
+    system
+        .add_producer((0u64..).map(move |seq| {
+            let _ = &token;
+            (1, seq)
+        }))
+        .unwrap();
+    let token = Arc::clone(&alive);
+    system
+        .add_consumer_with(move |_item: Item| {
+            let _ = &token;
+        })
+        .unwrap();
+    system.start().unwrap();
+    settle();
+    drop(system);
+    // A hang detector, not a speed check: the workers end within
+    // microseconds once the buffer is closed.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while Arc::strong_count(&alive) > 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "workers still running a minute after the system was dropped"
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+}
