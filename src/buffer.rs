@@ -592,6 +592,32 @@ impl<T> SharedBuffer<T> {
         drained
     }
 
+    /// Closes the buffer and takes everything buffered, under one lock, so
+    /// that no getter can take an item in between. Returns whether this
+    /// call closed it, and the items.
+    pub(crate) fn close_and_drain(&self) -> (bool, Vec<T>) {
+        let mut state = self.lock();
+        let closed_now = !state.closed;
+        state.closed = true;
+        let drained: Vec<T> = state.items.drain(..).collect();
+        self.publish(&state);
+        state.unfinished = state.unfinished.saturating_sub(drained.len());
+        let wake_putters = state.waiting_putters > 0;
+        let wake_getters = state.waiting_getters > 0;
+        let wake_joiners = state.unfinished == 0 && state.waiting_joiners > 0;
+        drop(state);
+        if wake_putters {
+            self.shared.not_full.notify_all();
+        }
+        if wake_getters {
+            self.shared.not_empty.notify_all();
+        }
+        if wake_joiners {
+            self.shared.all_done.notify_all();
+        }
+        (closed_now, drained)
+    }
+
     /// Marks one taken item as finished (Python's `Queue.task_done`).
     ///
     /// Every successful put adds one unfinished task; each call removes one.

@@ -183,6 +183,12 @@ pub enum SystemError {
 
 impl<T> PutError<T> {
     /// Returns the item that could not be put.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(prodcon::PutError("x").into_inner(), "x");
+    /// ```
     pub fn into_inner(self) -> T {
         self.0
     }
@@ -206,6 +212,12 @@ impl<T> Error for PutError<T> {}
 
 impl<T> TryPutError<T> {
     /// Returns the item that could not be put.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(prodcon::TryPutError::Full(7).into_inner(), 7);
+    /// ```
     pub fn into_inner(self) -> T {
         match self {
             TryPutError::Full(item) | TryPutError::Closed(item) => item,
@@ -213,11 +225,23 @@ impl<T> TryPutError<T> {
     }
 
     /// `true` if the buffer was full.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(prodcon::TryPutError::Full(7).is_full());
+    /// ```
     pub fn is_full(&self) -> bool {
         matches!(self, TryPutError::Full(_))
     }
 
     /// `true` if the buffer was closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(prodcon::TryPutError::Closed(7).is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         matches!(self, TryPutError::Closed(_))
     }
@@ -253,6 +277,12 @@ impl<T> From<PutError<T>> for TryPutError<T> {
 
 impl<T> PutTimeoutError<T> {
     /// Returns the item that could not be put.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(prodcon::PutTimeoutError::Timeout(7).into_inner(), 7);
+    /// ```
     pub fn into_inner(self) -> T {
         match self {
             PutTimeoutError::Timeout(item) | PutTimeoutError::Closed(item) => item,
@@ -260,11 +290,23 @@ impl<T> PutTimeoutError<T> {
     }
 
     /// `true` if the wait timed out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(prodcon::PutTimeoutError::Timeout(7).is_timeout());
+    /// ```
     pub fn is_timeout(&self) -> bool {
         matches!(self, PutTimeoutError::Timeout(_))
     }
 
     /// `true` if the buffer was closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(prodcon::PutTimeoutError::Closed(7).is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         matches!(self, PutTimeoutError::Closed(_))
     }
@@ -308,11 +350,23 @@ impl Error for GetError {}
 
 impl TryGetError {
     /// `true` if the buffer was empty but open.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(prodcon::TryGetError::Empty.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         matches!(self, TryGetError::Empty)
     }
 
     /// `true` if the buffer was empty and closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(prodcon::TryGetError::Closed.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         matches!(self, TryGetError::Closed)
     }
@@ -337,11 +391,23 @@ impl From<GetError> for TryGetError {
 
 impl GetTimeoutError {
     /// `true` if the wait timed out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(prodcon::GetTimeoutError::Timeout.is_timeout());
+    /// ```
     pub fn is_timeout(&self) -> bool {
         matches!(self, GetTimeoutError::Timeout)
     }
 
     /// `true` if the buffer was empty and closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(prodcon::GetTimeoutError::Closed.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         matches!(self, GetTimeoutError::Closed)
     }

@@ -36,13 +36,16 @@ pub(crate) const TARGET: &str = "prodcon";
 
 /// The item's description, if descriptions are on and an INFO event of this
 /// crate would be recorded (so that nobody pays for unread strings).
+///
+/// `Debug` is user code: if it panics, the panic is caught here and the
+/// label says so, rather than taking down a worker that holds the item.
 pub(crate) fn label<T>(describe: Option<Describe<T>>, item: &T) -> Option<String> {
     let describe = describe?;
-    if tracing::enabled!(target: TARGET, tracing::Level::INFO) {
-        Some(describe(item))
-    } else {
-        None
+    if !tracing::enabled!(target: TARGET, tracing::Level::INFO) {
+        return None;
     }
+    let text = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| describe(item)));
+    Some(text.unwrap_or_else(|_| String::from("<Debug panicked>")))
 }
 
 pub(crate) fn system_started(producers: usize, consumers: usize) {

@@ -12,29 +12,43 @@
 //!   buffer, with a poison-pill graceful shutdown that loses nothing and a
 //!   forceful one that hands back what was not delivered, plus [`Stats`].
 //!
-//! # Example
+//! # Examples
+//!
+//! The buffer:
 //!
 //! ```
 //! # if prodcon::__private::MODEL_BUILD { return; }
 //! use prodcon::SharedBuffer;
 //! use std::thread;
 //!
-//! let buffer = SharedBuffer::new(4);
+//! let buffer = SharedBuffer::new(4); // holds at most 4 items
 //! let consumer = {
-//!     let buffer = buffer.clone();
-//!     thread::spawn(move || {
-//!         let mut sum = 0;
-//!         while let Ok(n) = buffer.get() {
-//!             sum += n;
-//!         }
-//!         sum
-//!     })
+//!     let buffer = buffer.clone(); // another handle to the same buffer
+//!     thread::spawn(move || std::iter::from_fn(|| buffer.get().ok()).sum::<u64>())
 //! };
 //! for n in 1..=100 {
-//!     buffer.put(n).unwrap();
+//!     buffer.put(n).unwrap(); // waits while the buffer is full
 //! }
-//! buffer.close(); // the consumer still gets everything buffered
+//! buffer.close(); // the consumer still gets what is buffered, then stops
 //! assert_eq!(consumer.join().unwrap(), 5050);
+//! ```
+//!
+//! The worker pool:
+//!
+//! ```
+//! # if prodcon::__private::MODEL_BUILD { return Ok(()); }
+//! use prodcon::ProducerConsumerSystem;
+//!
+//! let mut system = ProducerConsumerSystem::new(5)?;
+//! system.add_producer(["P1-0", "P1-1"])?; // any IntoIterator<Item = T> + Send
+//! system.add_producer((0..3).map(|i| ["P2-0", "P2-1", "P2-2"][i]))?;
+//! system.add_consumer()?; // collects into report.consumed
+//! system.add_consumer_with(|item| assert!(item.starts_with('P')))?; // or a handler
+//! system.start()?;
+//! let report = system.shutdown_graceful(); // or shutdown_now()
+//! assert_eq!(report.stats.total_produced, 5);
+//! assert_eq!(report.stats.total_consumed, 5);
+//! # Ok::<(), prodcon::SystemError>(())
 //! ```
 //!
 //! # Semantics

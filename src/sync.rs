@@ -24,18 +24,20 @@
 //! variable and its own clock:
 //!
 //! * [`Instant`] reads a *model clock*: a per-execution counter that starts
-//!   at zero and moves only when the model calls `prodcon::model::advance_clock`.
-//!   Exploration therefore never depends on the wall clock.
+//!   at zero and moves only when the model timer fires. Exploration
+//!   therefore never depends on the wall clock.
 //! * [`Condvar`] keeps its waiters in a list guarded by a model `Mutex` and
-//!   blocks them with `thread::park`. A waiter leaves the list in exactly one
-//!   of three ways: `notify_one` / `notify_all` take it (a notification),
-//!   `advance_clock` takes every *timed* waiter whose deadline the clock has
-//!   reached (a timeout, aimed at that waiter alone, as a real timer is), or
+//!   blocks each on a wakeup of its own (loom: `thread::park`; shuttle: a
+//!   flag and a shuttle condition variable). A waiter leaves the list in exactly one
+//!   of three ways: `notify_one` / `notify_all` take it (a notification);
+//!   the model timer (`prodcon::model::Timer`, a thread of the model) moves
+//!   the clock to the earliest pending deadline and takes the timed waiters
+//!   it reaches (a timeout, aimed at them alone, as a real timer is); or
 //!   `prodcon::model::spurious_wakeup` takes every waiter (a spurious
-//!   wakeup). Because the model schedules `advance_clock` and
-//!   `spurious_wakeup` like any other step, loom explores each of them at
-//!   every point of an execution, and so both outcomes of every timed wait:
-//!   woken in time, or timed out, or notified *and* past its deadline at once.
+//!   wakeup). The checker schedules the timer and the spurious wakeup like
+//!   any other step, so it explores each of them at every point of an
+//!   execution, and so every outcome of a timed wait: woken in time, timed
+//!   out, or notified *and* past its deadline at once.
 //! * `notify_one` takes the longest waiter under loom (deterministic, which
 //!   keeps the exhaustive search small) and a waiter chosen by the scheduler's
 //!   random source under shuttle (real condition variables promise no order).
@@ -398,36 +400,26 @@ impl Condvar {
         // Joining the wait set before the caller's lock is released makes
         // "release the lock and start waiting" atomic for every notifier
         // that changes state under that lock, as with a real condvar.
-        let Some(id) = model::CondvarShared::enqueue(&self.shared, deadline) else {
+        let Some(wakeup) = model::CondvarShared::enqueue(&self.shared, deadline) else {
             return guard;
         };
         let MutexGuard { lock, guard } = guard;
         drop(guard);
-        // A wakeup that lands between the release above and `park` leaves
-        // the park token set, so `park` returns at once. Whoever removes a
-        // waiter from the set unparks it exactly once, so under loom (whose
-        // `park` never returns on its own) one `park` is one wakeup; shuttle's
-        // `park` may return spuriously, so there the waiter checks that it
-        // really left the set.
-        imp::thread::park();
-        #[cfg(shuttle)]
-        while self.shared.is_waiting(id) {
-            imp::thread::park();
-        }
-        #[cfg(loom)]
-        let _ = id;
+        // Whoever takes this waiter out of the wait set wakes it exactly
+        // once; a wakeup that lands before `wait` is kept, not lost.
+        wakeup.wait();
         lock.lock()
     }
 
     pub(crate) fn notify_one(&self) {
-        if let Some(thread) = self.shared.take_one() {
-            thread.unpark();
+        if let Some(wakeup) = self.shared.take_one() {
+            wakeup.wake();
         }
     }
 
     pub(crate) fn notify_all(&self) {
-        for thread in self.shared.take_all(|_| true) {
-            thread.unpark();
+        for wakeup in self.shared.take_all(|_| true) {
+            wakeup.wake();
         }
     }
 }
@@ -542,8 +534,69 @@ pub mod model {
 
     struct Waiter {
         id: u64,
-        thread: imp::thread::Thread,
+        wakeup: Wakeup,
         deadline: Option<Instant>,
+    }
+
+    /// How a waiter sleeps and is woken.
+    ///
+    /// Under loom: its thread's park token (loom's `park` never returns on
+    /// its own, and a token set before `park` makes it return at once).
+    /// Under shuttle: a flag and a condition variable of its own, because
+    /// shuttle's `park` may return spuriously whenever another thread can
+    /// run, and sleepers that keep waking one another hide a deadlock from
+    /// shuttle's detector (it then reports "exceeded max_steps" instead).
+    #[cfg(loom)]
+    #[derive(Clone)]
+    pub(super) struct Wakeup(imp::thread::Thread);
+
+    #[cfg(loom)]
+    impl Wakeup {
+        fn new() -> Self {
+            Wakeup(imp::thread::current())
+        }
+
+        pub(super) fn wait(&self) {
+            imp::thread::park();
+        }
+
+        pub(super) fn wake(&self) {
+            self.0.unpark();
+        }
+    }
+
+    #[cfg(shuttle)]
+    #[derive(Clone)]
+    pub(super) struct Wakeup(Arc<(imp::Mutex<bool>, imp::NativeCondvar)>);
+
+    #[cfg(shuttle)]
+    impl Wakeup {
+        fn new() -> Self {
+            Wakeup(Arc::new((
+                imp::Mutex::new(false),
+                imp::NativeCondvar::new(),
+            )))
+        }
+
+        pub(super) fn wait(&self) {
+            let (woken, condvar) = &*self.0;
+            let mut woken = woken
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            while !*woken {
+                woken = condvar
+                    .wait(woken)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+        }
+
+        pub(super) fn wake(&self) {
+            let (woken, condvar) = &*self.0;
+            *woken
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+            condvar.notify_one();
+        }
     }
 
     struct WaitSet {
@@ -578,19 +631,21 @@ pub mod model {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         }
 
-        /// Joins the wait set; `None` if `deadline` has already passed (the
-        /// timer may have moved the clock since the caller looked at it, in
-        /// which case it has also already swept this set).
-        pub(super) fn enqueue(this: &Arc<Self>, deadline: Option<Instant>) -> Option<u64> {
+        /// Joins the wait set and returns what to sleep on; `None` if
+        /// `deadline` has already passed (the timer may have moved the clock
+        /// since the caller looked at it, in which case it has also already
+        /// swept this set).
+        pub(super) fn enqueue(this: &Arc<Self>, deadline: Option<Instant>) -> Option<Wakeup> {
             let mut set = this.lock();
             if deadline.is_some_and(|d| d <= Instant::now()) {
                 return None;
             }
             let id = set.next_id;
             set.next_id += 1;
+            let wakeup = Wakeup::new();
             set.waiters.push_back(Waiter {
                 id,
-                thread: imp::thread::current(),
+                wakeup: wakeup.clone(),
                 deadline,
             });
             let world = world();
@@ -602,15 +657,10 @@ pub mod model {
                 });
                 world.timer_wake.notify_one();
             }
-            Some(id)
+            Some(wakeup)
         }
 
-        #[cfg(shuttle)]
-        pub(super) fn is_waiting(&self, id: u64) -> bool {
-            self.lock().waiters.iter().any(|w| w.id == id)
-        }
-
-        pub(super) fn take_one(&self) -> Option<imp::thread::Thread> {
+        pub(super) fn take_one(&self) -> Option<Wakeup> {
             let mut set = self.lock();
             if set.waiters.is_empty() {
                 return None;
@@ -620,13 +670,13 @@ pub mod model {
             if waiter.deadline.is_some() {
                 world().forget_timed(self, &[waiter.id]);
             }
-            Some(waiter.thread)
+            Some(waiter.wakeup)
         }
 
         pub(super) fn take_all(
             &self,
             mut which: impl FnMut(&Option<Instant>) -> bool,
-        ) -> Vec<imp::thread::Thread> {
+        ) -> Vec<Wakeup> {
             let mut set = self.lock();
             let mut taken = Vec::new();
             let mut timed = Vec::new();
@@ -635,7 +685,7 @@ pub mod model {
                     if w.deadline.is_some() {
                         timed.push(w.id);
                     }
-                    taken.push(w.thread.clone());
+                    taken.push(w.wakeup.clone());
                     false
                 } else {
                     true
@@ -747,8 +797,8 @@ pub mod model {
         let now = clock.load(atomic::Ordering::SeqCst).max(deadline.0);
         clock.store(now, atomic::Ordering::SeqCst);
         for condvar in due {
-            for thread in condvar.take_all(|d| d.is_some_and(|d| d.0 <= now)) {
-                thread.unpark();
+            for wakeup in condvar.take_all(|d| d.is_some_and(|d| d.0 <= now)) {
+                wakeup.wake();
             }
         }
         true
@@ -761,8 +811,8 @@ pub mod model {
     /// at every point of the execution.
     pub fn spurious_wakeup() {
         for condvar in world().live_condvars() {
-            for thread in condvar.take_all(|_| true) {
-                thread.unpark();
+            for wakeup in condvar.take_all(|_| true) {
+                wakeup.wake();
             }
         }
     }

@@ -603,15 +603,11 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
             consumers,
         } = std::mem::replace(&mut self.phase, Phase::Done)
         {
-            self.buffer.close();
-            // Take what is buffered now, before consumers get to it: once
-            // closed, nothing new can arrive.
-            undelivered.extend(
-                self.buffer
-                    .drain()
-                    .into_iter()
-                    .filter_map(Message::into_item),
-            );
+            // Close and take what is buffered in one step, so that
+            // consumers only finish the item already in hand: once closed,
+            // nothing new can arrive.
+            let (_, buffered) = self.buffer.close_and_drain();
+            undelivered.extend(buffered.into_iter().filter_map(Message::into_item));
             for producer in producers {
                 undelivered.extend(join_worker(producer));
             }
@@ -623,15 +619,11 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
     }
 
     fn finish(&mut self, mode: &'static str, mut undelivered: Vec<T>) -> Report<T> {
-        // Whatever is still buffered: nothing after a graceful shutdown;
-        // after a forceful one, whatever the first drain could not see.
-        self.buffer.close();
-        undelivered.extend(
-            self.buffer
-                .drain()
-                .into_iter()
-                .filter_map(Message::into_item),
-        );
+        // Whatever is still buffered: nothing after either shutdown, since
+        // nothing can be put once the workers are joined; kept so that no
+        // item can ever be dropped unreported.
+        let (_, buffered) = self.buffer.close_and_drain();
+        undelivered.extend(buffered.into_iter().filter_map(Message::into_item));
         let consumed = std::mem::take(&mut *self.destination.lock());
         events::shutdown_complete(mode, consumed.len(), undelivered.len());
         Report {

@@ -4,11 +4,17 @@
 //! probability) over the real `SharedBuffer`, built on the facade's model
 //! condition variable, spin and clock.
 //!
-//! Run by `RUSTFLAGS="--cfg shuttle" cargo test --release`. A failure
-//! prints the schedule; `shuttle::replay(f, "…")` reproduces it.
+//! Run by `RUSTFLAGS="--cfg shuttle" cargo test --release`. Every test has
+//! a fixed seed derived from its name (`support/shuttle_runner.rs`), so CI
+//! runs the same schedules every time; a failure prints the schedule, which
+//! `shuttle::replay` reproduces.
 #![cfg(shuttle)]
 
+#[path = "support/mod.rs"]
 mod support;
+
+#[path = "support/shuttle_runner.rs"]
+mod shuttle_runner;
 
 use support::scenarios;
 
@@ -18,54 +24,72 @@ const RANDOM: usize = 2_000;
 const PCT: usize = 1_000;
 const DEPTH: usize = 3;
 
-fn both(f: fn()) {
-    shuttle::check_random(f, RANDOM);
-    shuttle::check_pct(f, PCT, DEPTH);
+/// Runs `f` under the random scheduler and under PCT, each with its own
+/// seed.
+fn both(name: &str, f: fn()) {
+    shuttle_runner::random(&format!("{name}/random"), RANDOM, f);
+    shuttle_runner::pct(&format!("{name}/pct"), PCT, DEPTH, f);
 }
 
 /// 1 producer puts 20 items with one `put_many` into capacity 3, 1
 /// consumer takes with `get_many(4)`: FIFO, exactly once.
 #[test]
 fn put_many_get_many_in_order_20_items_cap3() {
-    both(|| scenarios::put_many_get_many_in_order(3, 20, 4));
+    both("put_many_get_many_in_order_20_items_cap3", || {
+        scenarios::put_many_get_many_in_order(3, 20, 4)
+    });
 }
 
 /// 3 `put_many` producers × 6 items, 3 `get_many(2)` consumers, capacity
 /// 2: exactly once, each producer's items in order per consumer.
 #[test]
 fn batch_exactly_once_3p_3c_cap2() {
-    both(|| scenarios::batch_exactly_once(3, 3, 2, 6, 2));
+    both("batch_exactly_once_3p_3c_cap2", || {
+        scenarios::batch_exactly_once(3, 3, 2, 6, 2)
+    });
 }
 
 /// 2 producers × 5 items, 4 consumers taking up to 3, capacity 1.
 #[test]
 fn batch_exactly_once_2p_4c_cap1() {
-    both(|| scenarios::batch_exactly_once(2, 4, 1, 5, 3));
+    both("batch_exactly_once_2p_4c_cap1", || {
+        scenarios::batch_exactly_once(2, 4, 1, 5, 3)
+    });
 }
 
 /// A `put_many` of 2 items wakes both blocked getters, with and without a
 /// spurious wakeup.
 #[test]
 fn put_many_wakes_every_getter_it_fills() {
-    both(|| scenarios::put_many_wakes_every_getter_it_fills(false));
-    both(|| scenarios::put_many_wakes_every_getter_it_fills(true));
+    both("put_many_wakes_every_getter_it_fills", || {
+        scenarios::put_many_wakes_every_getter_it_fills(false)
+    });
+    both("put_many_wakes_every_getter_it_fills/spurious", || {
+        scenarios::put_many_wakes_every_getter_it_fills(true)
+    });
 }
 
 /// A `get_many` that frees 2 slots wakes both blocked putters.
 #[test]
 fn get_many_wakes_every_putter_it_makes_room_for() {
-    both(scenarios::get_many_wakes_every_putter_it_makes_room_for);
+    both(
+        "get_many_wakes_every_putter_it_makes_room_for",
+        scenarios::get_many_wakes_every_putter_it_makes_room_for,
+    );
 }
 
 /// `close` racing a `put_many` and a `get_many`: conservation, and the
 /// items handed back are the batch's tail.
 #[test]
 fn close_races_put_many() {
-    both(scenarios::close_races_put_many);
+    both("close_races_put_many", scenarios::close_races_put_many);
 }
 
 /// `join` waits for a `task_done` per item of a `put_many`.
 #[test]
 fn join_waits_for_put_many_tasks() {
-    both(scenarios::join_waits_for_put_many_tasks);
+    both(
+        "join_waits_for_put_many_tasks",
+        scenarios::join_waits_for_put_many_tasks,
+    );
 }

@@ -2,10 +2,13 @@
 //! a test-tree orchestrator that implements the same graceful-shutdown
 //! protocol with an injectable bug (h), one poison pill too few.
 //!
-//! The real system is observed through its `tracing` events: the model
-//! threads of loom and shuttle all run on the test's OS thread, so a
-//! thread-local default subscriber set by the model sees every worker's
-//! events, in execution order.
+//! The real system is observed through its `tracing` events. The model
+//! threads of loom and shuttle all run on the test's OS thread, one at a
+//! time, so the events arrive in execution order. Under loom, a
+//! thread-local default subscriber set inside the model sees every worker's
+//! events. shuttle gives each of its tasks the default that was current
+//! when the run began, so a shuttle test wraps its run in
+//! [`with_event_capture`].
 
 use super::facade::thread;
 use super::scenarios::assert_exactly_once;
@@ -21,9 +24,10 @@ use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 pub enum ConsumerKind {
     /// `add_consumer`: collect into the system's destination.
     Collect,
-    /// `add_consumer_with` a handler that records the item, and panics on
-    /// the items for which the function returns `true` (after recording
-    /// nothing: a panicking item counts as failed).
+    /// `add_consumer_with` a handler that records the item, or, for the
+    /// items on which the function returns `true`, records it as failed
+    /// and panics. (Under shuttle the function may draw from
+    /// `shuttle::rand`: the failures are then part of the schedule.)
     Handler(fn(u32) -> bool),
 }
 
@@ -99,24 +103,53 @@ impl<S: tracing::Subscriber> Layer<S> for Capture {
     }
 }
 
+thread_local! {
+    /// The capture installed by `with_event_capture` around a whole run.
+    static AMBIENT: std::cell::RefCell<Option<Arc<Mutex<Vec<Event>>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` (a whole shuttle run) with a capturing subscriber as this OS
+/// thread's default; `Real` then records into it, clearing it at the start
+/// of every execution.
+pub fn with_event_capture<R>(f: impl FnOnce() -> R) -> R {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    AMBIENT.with(|ambient| *ambient.borrow_mut() = Some(Arc::clone(&events)));
+    let subscriber = tracing_subscriber::registry().with(Capture(events));
+    let result = tracing::subscriber::with_default(subscriber, f);
+    AMBIENT.with(|ambient| *ambient.borrow_mut() = None);
+    result
+}
+
 pub struct Real {
     system: ProducerConsumerSystem<u32>,
     handled: Vec<Arc<Mutex<Vec<u32>>>>,
+    failed: Arc<Mutex<Vec<u32>>>,
     events: Arc<Mutex<Vec<Event>>>,
     consumers: usize,
-    _subscriber: DefaultGuard,
+    _subscriber: Option<DefaultGuard>,
 }
 
 impl Pipeline for Real {
     fn start(capacity: usize, sources: Vec<Vec<u32>>, consumers: &[ConsumerKind]) -> Self {
-        let events = Arc::new(Mutex::new(Vec::new()));
-        let subscriber = tracing_subscriber::registry().with(Capture(Arc::clone(&events)));
-        let guard = tracing::subscriber::set_default(subscriber);
+        let ambient = AMBIENT.with(|ambient| ambient.borrow().clone());
+        let (events, guard) = match ambient {
+            Some(events) => {
+                events.lock().unwrap().clear();
+                (events, None)
+            }
+            None => {
+                let events = Arc::new(Mutex::new(Vec::new()));
+                let subscriber = tracing_subscriber::registry().with(Capture(Arc::clone(&events)));
+                (events, Some(tracing::subscriber::set_default(subscriber)))
+            }
+        };
         let mut system = ProducerConsumerSystem::new(capacity).expect("capacity > 0");
         for source in sources {
             system.add_producer(source).expect("before start");
         }
         let mut handled = Vec::new();
+        let failed = Arc::new(Mutex::new(Vec::new()));
         for kind in consumers {
             match *kind {
                 ConsumerKind::Collect => {
@@ -125,9 +158,11 @@ impl Pipeline for Real {
                 ConsumerKind::Handler(panics_on) => {
                     let seen = Arc::new(Mutex::new(Vec::new()));
                     let record = Arc::clone(&seen);
+                    let fail = Arc::clone(&failed);
                     system
                         .add_consumer_with(move |item: u32| {
                             if panics_on(item) {
+                                fail.lock().unwrap().push(item);
                                 panic!("handler fails on {item}");
                             }
                             record.lock().unwrap().push(item);
@@ -141,6 +176,7 @@ impl Pipeline for Real {
         Real {
             system,
             handled,
+            failed,
             events,
             consumers: consumers.len(),
             _subscriber: guard,
@@ -151,12 +187,13 @@ impl Pipeline for Real {
         let Real {
             system,
             handled,
+            failed,
             events,
             consumers,
             _subscriber,
         } = self;
         let report = system.shutdown_graceful();
-        outcome(report, &handled, &events, consumers)
+        outcome(report, &handled, &failed, &events, consumers)
     }
 }
 
@@ -166,18 +203,20 @@ impl Real {
         let Real {
             system,
             handled,
+            failed,
             events,
             consumers,
             _subscriber,
         } = self;
         let report = system.shutdown_now();
-        outcome(report, &handled, &events, consumers)
+        outcome(report, &handled, &failed, &events, consumers)
     }
 }
 
 fn outcome(
     report: Report<u32>,
     handled: &[Arc<Mutex<Vec<u32>>>],
+    failed: &Mutex<Vec<u32>>,
     events: &Mutex<Vec<Event>>,
     consumers: usize,
 ) -> Outcome {
@@ -203,8 +242,10 @@ fn outcome(
             _ => {}
         }
     }
+    let failed = failed.lock().unwrap().clone();
     // The counters agree with what was seen.
     assert_eq!(stats.total_consumed, consumed.len(), "total_consumed");
+    assert_eq!(stats.total_failed, failed.len(), "total_failed");
     assert_eq!(
         stats.total_produced,
         stats.total_consumed + stats.total_failed + report.undelivered.len(),
@@ -218,9 +259,7 @@ fn outcome(
     assert_eq!(stats.buffer_size, 0, "buffer left non-empty");
     Outcome {
         consumed,
-        // The real system does not hand failed items back; the scenarios
-        // count them through the handler's predicate instead.
-        failed: Vec::new(),
+        failed,
         undelivered: report.undelivered,
         taken: stats.producers.iter().map(|p| p.items).collect(),
         pills,
@@ -321,11 +360,11 @@ pub fn sources(producers: usize, per_producer: usize) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// Graceful drain: every item consumed exactly once (or failed, if its
-/// handler panicked), nothing undelivered, every consumer received exactly
-/// one poison pill and handled nothing after it, and the shutdown
-/// returned (a consumer left without a pill would hang it: the checker
-/// reports that as a deadlock).
+/// Graceful drain: every item consumed exactly once or failed (its
+/// handler panicked) exactly once, nothing undelivered, every consumer
+/// received exactly one poison pill and handled nothing after it, and the
+/// shutdown returned (a consumer left without a pill would hang it: the
+/// checker reports that as a deadlock).
 pub fn graceful_drain<P: Pipeline>(
     capacity: usize,
     producers: usize,
@@ -335,11 +374,9 @@ pub fn graceful_drain<P: Pipeline>(
     let sources = sources(producers, per_producer);
     let all: Vec<u32> = sources.iter().flatten().copied().collect();
     let outcome = P::start(capacity, sources, consumers).shutdown_graceful();
-    let fails = failing_items(&all, consumers);
-    assert_exactly_once(
-        outcome.consumed.clone(),
-        all.iter().copied().filter(|x| !fails.contains(x)),
-    );
+    let mut ended = outcome.consumed.clone();
+    ended.extend(&outcome.failed);
+    assert_exactly_once(ended, all);
     assert!(outcome.undelivered.is_empty(), "undelivered after graceful");
     assert_eq!(
         outcome.pills,
@@ -369,36 +406,8 @@ pub fn forceful_conservation(
         .zip(&outcome.taken)
         .flat_map(|(source, &n)| source[..n].iter().copied())
         .collect();
-    let fails = failing_items(&taken, consumers);
     let mut ended = outcome.consumed.clone();
+    ended.extend(&outcome.failed);
     ended.extend(&outcome.undelivered);
-    // Items whose handler panicked are neither consumed nor undelivered:
-    // add the failing ones that did not come back undelivered.
-    ended.extend(
-        fails
-            .iter()
-            .copied()
-            .filter(|x| !outcome.undelivered.contains(x)),
-    );
     assert_exactly_once(ended, taken);
-}
-
-/// The taken items some handler of `consumers` panics on. Handlers of one
-/// scenario share a predicate, so an item fails whichever consumer takes it.
-fn failing_items(items: &[u32], consumers: &[ConsumerKind]) -> Vec<u32> {
-    let predicate = consumers.iter().find_map(|k| match k {
-        ConsumerKind::Handler(f) => Some(*f),
-        ConsumerKind::Collect => None,
-    });
-    match predicate {
-        Some(f)
-            if consumers
-                .iter()
-                .all(|k| matches!(k, ConsumerKind::Handler(_))) =>
-        {
-            items.iter().copied().filter(|&x| f(x)).collect()
-        }
-        Some(_) => panic!("mix collecting and panicking consumers only with care"),
-        None => Vec::new(),
-    }
 }

@@ -487,6 +487,498 @@ pub fn as_set(items: &[u32]) -> BTreeSet<u32> {
 }
 
 // ---------------------------------------------------------------------------
+// Parameterised scenarios, for the shuttle tests: the properties above at
+// sizes that loom cannot explore. Each one takes its sizes as arguments.
+// ---------------------------------------------------------------------------
+
+/// `producers` threads each put `per_producer` items, keeping every item a
+/// put hands back; `consumers` threads get until the buffer is closed and
+/// empty; the main thread puts `close_after` items of its own, then closes
+/// the buffer while the others are still running (its own puts hold the
+/// close back until traffic has flowed, so that it lands among blocked
+/// putters and getters, not before them). Every waiter wakes; every item
+/// is delivered or handed back to its putter — exactly one of the two — and
+/// nothing is left buffered once every getter has seen the end; a putter
+/// refused once is refused for good (what comes back is the tail of its
+/// items); and each consumer sees each producer's items in the order they
+/// were put.
+pub fn close_races_puts_and_gets<Q: Queue<u32>>(
+    producers: usize,
+    consumers: usize,
+    capacity: usize,
+    per_producer: usize,
+    close_after: usize,
+) {
+    assert!(consumers > 0);
+    let buffer = Q::with_capacity(capacity);
+    let producer_threads: Vec<_> = (0..producers)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                let mut returned = Vec::new();
+                for i in 0..per_producer {
+                    if let Err(back) = buffer.put(item(p, i)) {
+                        assert_eq!(back, item(p, i), "a put handed back another item");
+                        returned.push(back);
+                    }
+                }
+                returned
+            })
+        })
+        .collect();
+    let consumer_threads: Vec<_> = (0..consumers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                let mut got = Vec::new();
+                while let Some(x) = buffer.get() {
+                    got.push(x);
+                }
+                got
+            })
+        })
+        .collect();
+    for i in 0..close_after {
+        assert!(
+            buffer.put(item(producers, i)).is_ok(),
+            "put failed on an open buffer"
+        );
+    }
+    buffer.close();
+    let mut all = Vec::new();
+    for (p, t) in producer_threads.into_iter().enumerate() {
+        let returned = t.join().unwrap();
+        let tail: Vec<u32> = (per_producer - returned.len()..per_producer)
+            .map(|i| item(p, i))
+            .collect();
+        assert_eq!(returned, tail, "a put succeeded after a put was refused");
+        all.extend(returned);
+    }
+    for t in consumer_threads {
+        let got = t.join().unwrap();
+        for p in 0..=producers {
+            let from_p: Vec<u32> = got
+                .iter()
+                .copied()
+                .filter(|&x| x / 1000 == p as u32)
+                .collect();
+            assert!(
+                from_p.windows(2).all(|w| w[0] < w[1]),
+                "a consumer got a producer's items out of order: {from_p:?}"
+            );
+        }
+        all.extend(got);
+    }
+    assert!(
+        buffer.drain().is_empty(),
+        "items left behind after every getter saw the end"
+    );
+    assert_exactly_once(
+        all,
+        (0..producers)
+            .flat_map(|p| (0..per_producer).map(move |i| item(p, i)))
+            .chain((0..close_after).map(|i| item(producers, i))),
+    );
+}
+
+/// `producers` threads each put `per_producer` items; `workers` threads get
+/// until the buffer is closed and mark each item done; once the producers
+/// have finished, `joiners` threads and the main thread `join`, racing the
+/// workers. No join may return while a task is unfinished, and none may
+/// hang once all are finished; `task_done` beyond the put count fails.
+pub fn join_waits_for_every_task_n<Q: Queue<u32>>(
+    producers: usize,
+    workers: usize,
+    joiners: usize,
+    capacity: usize,
+    per_producer: usize,
+) {
+    let total = producers * per_producer;
+    let buffer = Q::with_capacity(capacity);
+    let finished = Arc::new(AtomicUsize::new(0));
+    let worker_threads: Vec<_> = (0..workers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            let finished = Arc::clone(&finished);
+            thread::spawn(move || {
+                while buffer.get().is_some() {
+                    finished.fetch_add(1, SeqCst);
+                    buffer.task_done().expect("one task_done per item");
+                }
+            })
+        })
+        .collect();
+    let producer_threads: Vec<_> = (0..producers)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                for i in 0..per_producer {
+                    assert!(
+                        buffer.put(item(p, i)).is_ok(),
+                        "put failed on an open buffer"
+                    );
+                }
+            })
+        })
+        .collect();
+    for t in producer_threads {
+        t.join().unwrap();
+    }
+    // Spawned after the puts: `join` waits for the items put so far.
+    let joiner_threads: Vec<_> = (0..joiners)
+        .map(|_| {
+            let buffer = buffer.clone();
+            let finished = Arc::clone(&finished);
+            thread::spawn(move || {
+                buffer.join();
+                assert_eq!(finished.load(SeqCst), total, "join returned early");
+            })
+        })
+        .collect();
+    buffer.join();
+    assert_eq!(finished.load(SeqCst), total, "join returned early");
+    for t in joiner_threads {
+        t.join().unwrap();
+    }
+    buffer.close();
+    for t in worker_threads {
+        t.join().unwrap();
+    }
+    assert!(
+        buffer.task_done().is_err(),
+        "task_done beyond the put count"
+    );
+}
+
+/// `timed` getters each call `get_timeout` once and `untimed` getters each
+/// `get` one item, all on an empty buffer of capacity `timed` (at least 1);
+/// the main thread puts `timed + untimed` items while the model timer fires
+/// up to `firings` times. No close rescues a sleeper: every untimed getter
+/// must be woken for an item (a timed getter that gives up never takes the
+/// notification meant for another), and every item is taken exactly once
+/// or left in the buffer.
+pub fn get_timeout_races_puts<Q: Queue<u32>>(timed: usize, untimed: usize, firings: usize) {
+    let timer = Q::start_timer(firings);
+    let buffer = Q::with_capacity(timed.max(1));
+    let timed_threads: Vec<_> = (0..timed)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.get_timeout(TIMEOUT))
+        })
+        .collect();
+    let untimed_threads: Vec<_> = (0..untimed)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.get())
+        })
+        .collect();
+    let total = timed + untimed;
+    for i in 0..total {
+        assert!(
+            buffer.put(item(0, i)).is_ok(),
+            "put failed on an open buffer"
+        );
+    }
+    let mut all = Vec::new();
+    for t in timed_threads {
+        match t.join().unwrap() {
+            Ok(x) => all.push(x),
+            Err(GetTimeoutError::Timeout) => {}
+            Err(GetTimeoutError::Closed) => panic!("closed, but nobody closed it"),
+        }
+    }
+    for t in untimed_threads {
+        all.push(t.join().unwrap().expect("get returned on an open buffer"));
+    }
+    all.extend(buffer.drain());
+    assert_exactly_once(all, (0..total).map(|i| item(0, i)));
+    timer.stop();
+}
+
+/// A buffer of capacity `capacity` starts full; `timed` putters each call
+/// `put_timeout` once and `untimed` putters each `put` once, while the
+/// model timer fires up to `firings` times (at least `timed`, so that every
+/// timed putter can time out). The main thread takes `untimed` items, then
+/// — once the timed putters are done — one more for each timed put that
+/// succeeded: exactly the room the putters need. No close rescues a
+/// sleeper: every untimed put must complete (room made by a get is never
+/// wasted while a putter sleeps), and each item ends exactly once: taken,
+/// still buffered, or handed back as `Timeout(item)`.
+pub fn put_timeout_races_gets<Q: Queue<u32>>(
+    timed: usize,
+    untimed: usize,
+    capacity: usize,
+    firings: usize,
+) {
+    assert!(firings >= timed);
+    let timer = Q::start_timer(firings);
+    let buffer = Q::with_capacity(capacity);
+    for i in 0..capacity {
+        assert!(buffer.put(item(9, i)).is_ok());
+    }
+    let timed_threads: Vec<_> = (0..timed)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.put_timeout(item(1, p), TIMEOUT))
+        })
+        .collect();
+    let untimed_threads: Vec<_> = (0..untimed)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.put(item(2, p)))
+        })
+        .collect();
+    let mut all: Vec<u32> = (0..untimed)
+        .map(|_| buffer.get().expect("open buffer"))
+        .collect();
+    let mut accepted = 0;
+    for t in timed_threads {
+        match t.join().unwrap() {
+            Ok(()) => accepted += 1,
+            Err(PutTimeoutError::Timeout(back)) => all.push(back),
+            Err(PutTimeoutError::Closed(_)) => panic!("closed, but nobody closed it"),
+        }
+    }
+    all.extend((0..accepted).map(|_| buffer.get().expect("open buffer")));
+    for t in untimed_threads {
+        if let Err(back) = t.join().unwrap() {
+            panic!("put failed on an open buffer: {back}");
+        }
+    }
+    let left = buffer.drain();
+    assert_eq!(left.len(), capacity, "the buffer should be full again");
+    all.extend(left);
+    assert_exactly_once(
+        all,
+        (0..capacity)
+            .map(|i| item(9, i))
+            .chain((0..timed).map(|p| item(1, p)))
+            .chain((0..untimed).map(|p| item(2, p))),
+    );
+    timer.stop();
+}
+
+/// `workers` threads get and finish the `items` tasks the main thread put
+/// (capacity `items`), while `joiners` threads call `join_timeout` and the
+/// model timer fires up to `firings` times. `true` means every task was
+/// finished when it returned; `false` is allowed only because the deadline
+/// passed. Afterwards `join` returns, and the workers end on close.
+pub fn join_timeout_races_task_done_n<Q: Queue<u32>>(
+    workers: usize,
+    joiners: usize,
+    items: usize,
+    firings: usize,
+) {
+    let timer = Q::start_timer(firings);
+    let buffer = Q::with_capacity(items.max(1));
+    for i in 0..items {
+        assert!(buffer.put(item(0, i)).is_ok());
+    }
+    let finished = Arc::new(AtomicUsize::new(0));
+    let worker_threads: Vec<_> = (0..workers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            let finished = Arc::clone(&finished);
+            thread::spawn(move || {
+                while buffer.get().is_some() {
+                    finished.fetch_add(1, SeqCst);
+                    buffer.task_done().expect("one task_done per item");
+                }
+            })
+        })
+        .collect();
+    let joiner_threads: Vec<_> = (0..joiners)
+        .map(|_| {
+            let buffer = buffer.clone();
+            let finished = Arc::clone(&finished);
+            thread::spawn(move || {
+                if buffer.join_timeout(TIMEOUT) {
+                    assert_eq!(
+                        finished.load(SeqCst),
+                        items,
+                        "join_timeout returned true early"
+                    );
+                }
+            })
+        })
+        .collect();
+    for t in joiner_threads {
+        t.join().unwrap();
+    }
+    buffer.join();
+    assert_eq!(finished.load(SeqCst), items, "join returned early");
+    buffer.close();
+    for t in worker_threads {
+        t.join().unwrap();
+    }
+    timer.stop();
+}
+
+/// The seed's timed-retry loops on both sides: `producers` threads put
+/// `per_producer` items each with `put_timeout`, retrying on `Timeout`;
+/// `consumers` threads take with `get_timeout`, retrying on `Timeout`, until
+/// the buffer is closed and empty; capacity `capacity`; the model timer
+/// fires up to `firings` times, at moments the scheduler chooses (so
+/// retries happen at every point). The main thread closes once the
+/// producers are done. No item is lost or duplicated by a retry.
+pub fn timed_retry_both_sides<Q: Queue<u32>>(
+    producers: usize,
+    consumers: usize,
+    capacity: usize,
+    per_producer: usize,
+    firings: usize,
+) {
+    let timer = Q::start_timer(firings);
+    let buffer = Q::with_capacity(capacity);
+    let producer_threads: Vec<_> = (0..producers)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                for i in 0..per_producer {
+                    let mut next = item(p, i);
+                    loop {
+                        match buffer.put_timeout(next, TIMEOUT) {
+                            Ok(()) => break,
+                            Err(PutTimeoutError::Timeout(back)) => next = back,
+                            Err(PutTimeoutError::Closed(_)) => {
+                                panic!("closed, but nobody closed it")
+                            }
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    let consumer_threads: Vec<_> = (0..consumers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                let mut got = Vec::new();
+                loop {
+                    match buffer.get_timeout(TIMEOUT) {
+                        Ok(x) => got.push(x),
+                        Err(GetTimeoutError::Timeout) => {}
+                        Err(GetTimeoutError::Closed) => return got,
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in producer_threads {
+        t.join().unwrap();
+    }
+    buffer.close();
+    let mut delivered = Vec::new();
+    for t in consumer_threads {
+        delivered.extend(t.join().unwrap());
+    }
+    assert_eq!(buffer.len(), 0, "items left behind");
+    assert_exactly_once(
+        delivered,
+        (0..producers).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
+    );
+    timer.stop();
+}
+
+/// Spurious wakeups on every side, and no timer (the clock stands still):
+/// `producers` threads put `per_producer` items each, alternating `put` and
+/// `put_timeout`; `consumers` threads each take an equal share, alternating
+/// `get` and `get_timeout`, and mark each item done; a waker thread wakes
+/// every waiter spuriously `wakeups` times; once the producers are done the
+/// main thread calls `join_timeout` and a joiner thread `join`. With
+/// nobody closing and the clock standing still, no operation may fail: a
+/// spurious wakeup is neither an item, nor room, nor a timeout, nor the end
+/// of the tasks. Every item arrives exactly once.
+pub fn spurious_wakeups_everywhere<Q: Queue<u32>>(
+    producers: usize,
+    consumers: usize,
+    capacity: usize,
+    per_producer: usize,
+    wakeups: usize,
+) {
+    let total = producers * per_producer;
+    assert!(consumers > 0 && total % consumers == 0);
+    let share = total / consumers;
+    let buffer = Q::with_capacity(capacity);
+    let finished = Arc::new(AtomicUsize::new(0));
+    let waker = thread::spawn(move || {
+        for _ in 0..wakeups {
+            Q::spurious_wakeup();
+            thread::sleep(Duration::ZERO);
+        }
+    });
+    let consumer_threads: Vec<_> = (0..consumers)
+        .map(|_| {
+            let buffer = buffer.clone();
+            let finished = Arc::clone(&finished);
+            thread::spawn(move || {
+                let got: Vec<u32> = (0..share)
+                    .map(|n| {
+                        let x = if n % 2 == 0 {
+                            buffer.get().expect("get returned on an open, empty buffer")
+                        } else {
+                            buffer
+                                .get_timeout(TIMEOUT)
+                                .expect("get_timeout returned on an open, empty buffer, the clock standing still")
+                        };
+                        finished.fetch_add(1, SeqCst);
+                        buffer.task_done().expect("one task_done per item");
+                        x
+                    })
+                    .collect();
+                got
+            })
+        })
+        .collect();
+    let producer_threads: Vec<_> = (0..producers)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                for i in 0..per_producer {
+                    if i % 2 == 0 {
+                        assert!(
+                            buffer.put(item(p, i)).is_ok(),
+                            "put failed on an open buffer"
+                        );
+                    } else {
+                        assert!(
+                            buffer.put_timeout(item(p, i), TIMEOUT).is_ok(),
+                            "put_timeout failed with the clock standing still"
+                        );
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in producer_threads {
+        t.join().unwrap();
+    }
+    let joiner = {
+        let buffer = buffer.clone();
+        let finished = Arc::clone(&finished);
+        thread::spawn(move || {
+            buffer.join();
+            assert_eq!(finished.load(SeqCst), total, "join returned early");
+        })
+    };
+    assert!(
+        buffer.join_timeout(TIMEOUT),
+        "join_timeout timed out with the clock standing still"
+    );
+    assert_eq!(finished.load(SeqCst), total, "join_timeout returned early");
+    joiner.join().unwrap();
+    let mut delivered = Vec::new();
+    for t in consumer_threads {
+        delivered.extend(t.join().unwrap());
+    }
+    waker.join().unwrap();
+    assert_exactly_once(
+        delivered,
+        (0..producers).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
+    );
+}
+
+// ---------------------------------------------------------------------------
 // Batch operations: `put_many`, `get_many`. These scenarios use
 // `SharedBuffer<u32>` itself rather than the `Queue` trait: the known-buggy
 // buffers have no batch calls, and the models here check the real code.

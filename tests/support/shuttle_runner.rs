@@ -1,0 +1,190 @@
+//! How the shuttle tests are run: a [`shuttle::Runner`] with a fixed seed
+//! per test, a configuration that silences shuttle's warning about
+//! `lazy_static` drop behaviour (the facade's model world is a shuttle
+//! `lazy_static`, rebuilt for every execution on purpose), a way to assert
+//! that a known-buggy buffer is rejected, and replay.
+//!
+//! Included only by `tests/shuttle_buffer.rs`, not by `support/mod.rs`: the
+//! loom models do not build shuttle.
+//!
+//! The seed of a test is derived from its name, so a run is reproducible and
+//! a known-buggy buffer is caught in the same executions every time.
+//! Shuttle's own `SHUTTLE_RANDOM_SEED` environment variable overrides it for
+//! every scheduler here, which is how to explore further schedules:
+//! `SHUTTLE_RANDOM_SEED=$RANDOM RUSTFLAGS="--cfg shuttle" cargo test`.
+// Each shuttle test target that includes this file uses only some of it.
+#![allow(dead_code)]
+
+use shuttle::scheduler::{PctScheduler, RandomScheduler, ReplayScheduler};
+use shuttle::{Config, FailurePersistence, Runner};
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+/// Which scheduler explores a test, and for how many executions.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Schedule {
+    /// Shuttle's random scheduler: a runnable thread chosen uniformly at
+    /// every step.
+    Random {
+        /// Executions to run.
+        iterations: usize,
+    },
+    /// Probabilistic Concurrency Testing: random thread priorities with
+    /// `depth - 1` priority change points per execution, which finds a bug
+    /// of depth `depth` with a known minimum probability per execution.
+    Pct {
+        /// Executions to run.
+        iterations: usize,
+        /// The bug depth.
+        depth: usize,
+    },
+}
+
+/// A stable seed for `name` (FNV-1a), so that every test has its own,
+/// reproducible stream of schedules.
+pub(crate) fn seed_for(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn config() -> Config {
+    let mut config = Config::new();
+    config.silence_warnings = true;
+    config
+}
+
+fn run_with<F>(name: &str, schedule: Schedule, config: Config, f: F) -> usize
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    let seed = seed_for(name);
+    match schedule {
+        Schedule::Random { iterations } => {
+            Runner::new(RandomScheduler::new_from_seed(seed, iterations), config).run(f)
+        }
+        Schedule::Pct { iterations, depth } => {
+            Runner::new(PctScheduler::new_from_seed(seed, depth, iterations), config).run(f)
+        }
+    }
+}
+
+/// Runs `f` under `schedule`, seeded from `name`. Returns the number of
+/// executions run; panics (with the failing execution's message, after
+/// shuttle has printed its schedule) if one of them fails.
+pub(crate) fn run<F>(name: &str, schedule: Schedule, f: F) -> usize
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    run_with(name, schedule, config(), f)
+}
+
+/// Runs `f` under shuttle's random scheduler for `iterations` executions.
+pub(crate) fn random<F>(name: &str, iterations: usize, f: F) -> usize
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    run(name, Schedule::Random { iterations }, f)
+}
+
+/// Runs `f` under the PCT scheduler at bug depth `depth` for `iterations`
+/// executions.
+pub(crate) fn pct<F>(name: &str, iterations: usize, depth: usize, f: F) -> usize
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    run(name, Schedule::Pct { iterations, depth }, f)
+}
+
+fn message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_default()
+}
+
+/// Runs a model that must fail under `schedule`, and returns the failure's
+/// message. Panics if every execution passed.
+pub(crate) fn rejects<F>(name: &str, schedule: Schedule, f: F) -> String
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    match catch_unwind(AssertUnwindSafe(|| run(name, schedule, f))) {
+        Ok(executions) => panic!(
+            "{name}: shuttle accepted a known-buggy buffer in all {executions} executions \
+             ({schedule:?})"
+        ),
+        Err(payload) => message(&*payload),
+    }
+}
+
+/// Asserts that `message` (from [`rejects`]) names the expected failure, so
+/// that a bug is caught for the right reason.
+#[track_caller]
+pub(crate) fn assert_failure(message: &str, expected: &str) {
+    assert!(
+        message.contains(expected),
+        "shuttle rejected the buffer, but not as expected: wanted {expected:?}, got {message:?}"
+    );
+}
+
+/// Like [`rejects`], but has shuttle write the failing schedule into the
+/// empty directory `dir` (as `schedule000.txt`) instead of printing it, and
+/// returns the failure's message and that schedule: the string that
+/// [`replay`] (and `shuttle::replay`) takes.
+///
+/// Only for failures that shuttle itself detects (a deadlock): a panic in a
+/// model thread is reported by shuttle's process-wide panic hook, with the
+/// configuration of the first run in the process, which prints it.
+pub(crate) fn rejects_with_schedule<F>(
+    name: &str,
+    schedule: Schedule,
+    dir: &Path,
+    f: F,
+) -> (String, String)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    // Make sure that the process-wide panic hook has been installed by a
+    // run that prints, not by this one, which writes into `dir`.
+    run(
+        &format!("{name}/install the panic hook"),
+        Schedule::Random { iterations: 1 },
+        || {},
+    );
+    let mut config = config();
+    config.failure_persistence = FailurePersistence::File(Some(dir.to_path_buf()));
+    let failure = match catch_unwind(AssertUnwindSafe(|| run_with(name, schedule, config, f))) {
+        Ok(executions) => panic!(
+            "{name}: shuttle accepted a known-buggy buffer in all {executions} executions \
+             ({schedule:?})"
+        ),
+        Err(payload) => message(&*payload),
+    };
+    let schedule = std::fs::read_to_string(dir.join("schedule000.txt"))
+        .expect("shuttle did not write the failing schedule");
+    (failure, schedule)
+}
+
+/// Runs `f` once, following `schedule` (a string shuttle printed for a
+/// failure): `shuttle::replay` with this module's configuration.
+pub(crate) fn replay<F>(schedule: &str, f: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    Runner::new(ReplayScheduler::new_from_encoded(schedule), config()).run(f);
+}
+
+/// Like [`replay`], for a schedule that must fail: returns the failure's
+/// message.
+pub(crate) fn replay_rejects<F>(schedule: &str, f: F) -> String
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    match catch_unwind(AssertUnwindSafe(|| replay(schedule, f))) {
+        Ok(()) => panic!("the replayed schedule passed"),
+        Err(payload) => message(&*payload),
+    }
+}
