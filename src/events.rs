@@ -9,7 +9,7 @@
 //! | --- | --- | --- |
 //! | `system_started` | INFO | `producers`, `consumers` |
 //! | `producer_started` | INFO | `producer` |
-//! | `produced` | INFO | `producer`, `total`, `item`¹ |
+//! | `produced` | INFO | `producer`, `total`, `item`¹ (taken from the source and about to be put: counted from here on; after a forceful shutdown it may come back undelivered) |
 //! | `producer_retry` | DEBUG | `producer` (a timed put ran out; retrying) |
 //! | `producer_panicked` | WARN | `producer` (its source panicked; it stopped) |
 //! | `producer_stopped` | INFO | `producer`, `total` (the buffer was closed under it) |

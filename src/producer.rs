@@ -56,12 +56,14 @@ impl<T: Send + 'static> Producer<T> {
             // Counted before it can be taken, so that no snapshot shows more
             // consumed than produced.
             let total = counters.add_item();
-            // Described now, while the item is still in hand; formatted only
-            // when someone listens.
-            let label = events::label(describe, &item);
             if !config.delay.is_zero() {
                 thread::sleep(config.delay);
             }
+            // Reported before the put, while the item is still in hand, so
+            // that no `consumed` event of it can come first; it is counted
+            // from here on, and comes back undelivered if the buffer closes.
+            let label = events::label(describe, &item);
+            events::produced(id, total, label.as_deref());
             // The seed producer's loop: put with a timeout and retry until
             // the item is accepted, so that a full buffer is reported while
             // it lasts and nothing is dropped. A close ends it and hands the
@@ -83,7 +85,6 @@ impl<T: Send + 'static> Producer<T> {
                     }
                 }
             }
-            events::produced(id, total, label.as_deref());
         }
         events::producer_finished(id, counters.items());
         None

@@ -442,6 +442,51 @@ fn log_items_puts_debug_text_in_item_field() {
     }
 }
 
+/// An item's `produced` event comes before its `consumed` event: the
+/// producer reports the item while it is still in hand, before the put
+/// that lets a consumer take it. Capacity 1 and many consumers make a
+/// consumer's event race the producer's as often as it can.
+#[test]
+fn produced_event_precedes_consumed_event_of_the_same_item() {
+    let _serial = begin();
+    let mut system = ProducerConsumerSystem::new(1).unwrap();
+    for p in 1..=2 {
+        system
+            .add_producer((0..200).map(move |i| format!("P{p}-{i}")))
+            .unwrap();
+    }
+    for _ in 0..4 {
+        system.add_consumer().unwrap();
+    }
+    system.log_items().unwrap();
+    system.start().unwrap();
+    let report = system.shutdown_graceful();
+    let events = recorded();
+    assert_eq!(report.consumed.len(), 400);
+
+    let mut produced_at = BTreeMap::new();
+    let mut checked = 0;
+    for (at, event) in events.iter().enumerate() {
+        let Some(item) = event.text("item") else {
+            continue;
+        };
+        match event.name() {
+            "produced" => {
+                produced_at.insert(item.to_owned(), at);
+            }
+            "consumed" => {
+                assert!(
+                    produced_at.contains_key(item),
+                    "{item} was consumed (event {at}) before it was produced"
+                );
+                checked += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(checked, 400);
+}
+
 /// Without `log_items`, no event carries an `item` field.
 #[test]
 fn events_carry_no_item_field_without_log_items() {
