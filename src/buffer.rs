@@ -90,6 +90,9 @@ struct State<T> {
     waiting_putters: usize,
     waiting_getters: usize,
     waiting_joiners: usize,
+    /// What [`Shared::hint`] says now, so that it is stored only when what
+    /// the spinners ask of it changes (see `publish`).
+    published: usize,
 }
 
 /// How long an operation may wait: not at all, or until an optional
@@ -197,6 +200,7 @@ impl<T> SharedBuffer<T> {
                     waiting_putters: 0,
                     waiting_getters: 0,
                     waiting_joiners: 0,
+                    published: 0,
                 }),
                 not_full: Condvar::new(),
                 not_empty: Condvar::new(),
@@ -541,7 +545,7 @@ impl<T> SharedBuffer<T> {
             return false;
         }
         state.closed = true;
-        self.publish(&state);
+        self.publish(&mut state);
         let wake_putters = state.waiting_putters > 0;
         let wake_getters = state.waiting_getters > 0;
         drop(state);
@@ -576,7 +580,7 @@ impl<T> SharedBuffer<T> {
     pub fn drain(&self) -> Vec<T> {
         let mut state = self.lock();
         let drained: Vec<T> = state.items.drain(..).collect();
-        self.publish(&state);
+        self.publish(&mut state);
         // `task_done` may have run ahead of `get` for some of these items,
         // so the count can be smaller than what is drained.
         state.unfinished = state.unfinished.saturating_sub(drained.len());
@@ -600,7 +604,7 @@ impl<T> SharedBuffer<T> {
         let closed_now = !state.closed;
         state.closed = true;
         let drained: Vec<T> = state.items.drain(..).collect();
-        self.publish(&state);
+        self.publish(&mut state);
         state.unfinished = state.unfinished.saturating_sub(drained.len());
         let wake_putters = state.waiting_putters > 0;
         let wake_getters = state.waiting_getters > 0;
@@ -802,11 +806,26 @@ impl<T> SharedBuffer<T> {
 
     /// Updates the spinners' hint; called under the lock after every
     /// change to `items` or `closed`.
-    fn publish(&self, state: &State<T>) {
+    ///
+    /// Spinners ask only "closed?", "empty?" and "full?", so the hint is
+    /// stored only when one of those answers changes: a put into a buffer
+    /// that was neither empty nor full, the common case of a busy one,
+    /// writes nothing, and leaves the hint's cache line where it is.
+    fn publish(&self, state: &mut State<T>) {
         let closed = if state.closed { CLOSED } else { 0 };
-        self.shared
-            .hint
-            .store(state.items.len() | closed, Ordering::Relaxed);
+        let now = state.items.len() | closed;
+        let capacity = self.shared.capacity;
+        let answers = |hint: usize| {
+            (
+                hint & CLOSED,
+                hint & !CLOSED == 0,
+                hint & !CLOSED >= capacity,
+            )
+        };
+        if answers(now) != answers(state.published) {
+            state.published = now;
+            self.shared.hint.store(now, Ordering::Relaxed);
+        }
     }
 
     /// The one put that every public single-item put funnels into.
@@ -820,7 +839,7 @@ impl<T> SharedBuffer<T> {
             if state.items.len() < self.shared.capacity {
                 state.items.push_back(item);
                 state.unfinished += 1;
-                self.publish(&state);
+                self.publish(&mut state);
                 let wake_getter = state.waiting_getters > 0;
                 drop(state);
                 if wake_getter {
@@ -856,7 +875,7 @@ impl<T> SharedBuffer<T> {
                 // Moving items runs no user code (no `T::drop`).
                 state.items.extend(chunk.drain(..n));
                 state.unfinished += n;
-                self.publish(&state);
+                self.publish(&mut state);
                 let waiting = state.waiting_getters;
                 drop(state);
                 wake(&self.shared.not_empty, waiting, n);
@@ -875,7 +894,7 @@ impl<T> SharedBuffer<T> {
             // out takes the item it was woken for, so the notification is
             // never lost with it.
             if let Some(item) = state.items.pop_front() {
-                self.publish(&state);
+                self.publish(&mut state);
                 let wake_putter = state.waiting_putters > 0;
                 drop(state);
                 if wake_putter {
@@ -900,7 +919,7 @@ impl<T> SharedBuffer<T> {
             let n = max.min(state.items.len());
             if n > 0 {
                 out.extend(state.items.drain(..n));
-                self.publish(&state);
+                self.publish(&mut state);
                 let waiting = state.waiting_putters;
                 drop(state);
                 wake(&self.shared.not_full, waiting, n);
