@@ -120,6 +120,44 @@ fn put_many_takes_from_its_iterator_without_the_lock() {
 }
 
 #[test]
+fn put_many_pulls_at_most_one_chunk_ahead_of_what_it_has_put() {
+    // Capacity 2 with one slot taken: the producer's first chunk (2 items)
+    // only half fits, so it refills to a full chunk and then waits for
+    // room. It must not have taken more than what it put plus one chunk
+    // (a capacity's worth) from its iterator; if it had not got that far
+    // yet, it took fewer.
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let buffer = SharedBuffer::new(2);
+    buffer.put(100).unwrap();
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let producer = {
+        let buffer = buffer.clone();
+        let pulled = Arc::clone(&pulled);
+        thread::spawn(move || {
+            buffer.put_many((0..10).inspect(move |_| {
+                pulled.fetch_add(1, Ordering::SeqCst);
+            }))
+        })
+    };
+    wait_for_len(&buffer, 2);
+    thread::sleep(SETTLE);
+    let taken = pulled.load(Ordering::SeqCst);
+    assert!(
+        taken <= 1 + 2,
+        "put_many took {taken} items from its iterator having put 1, with chunks of 2"
+    );
+    // On close the rest comes back, in order, and nothing is lost.
+    buffer.close();
+    let Err(PutError(back)) = producer.join().unwrap() else {
+        panic!("put_many succeeded on a buffer that was never drained")
+    };
+    assert_eq!(back, (1..10).collect::<Vec<_>>());
+    assert_eq!(buffer.drain(), vec![100, 0]);
+}
+
+#[test]
 fn get_many_takes_at_most_max_oldest_first() {
     let buffer = SharedBuffer::new(8);
     buffer.put_many(1..=5).unwrap();
