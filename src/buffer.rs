@@ -128,6 +128,20 @@ enum Side {
 }
 
 impl Side {
+    /// Whether a spinner on this side should stop spinning and look under
+    /// the lock, judging by `hint` (see [`Shared::hint`]): a putter when
+    /// the buffer is closed or not full, a getter when it is closed or not
+    /// empty.
+    fn may_go_on(self, hint: usize, capacity: usize) -> bool {
+        let closed = hint & CLOSED != 0;
+        let len = hint & !CLOSED;
+        closed
+            || match self {
+                Side::Put => len < capacity,
+                Side::Get => len != 0,
+            }
+    }
+
     /// This side's waiter count.
     fn waiters<T>(self, state: &mut State<T>) -> &mut usize {
         match self {
@@ -597,11 +611,10 @@ impl<T> SharedBuffer<T> {
     }
 
     /// Closes the buffer and takes everything buffered, under one lock, so
-    /// that no getter can take an item in between. Returns whether this
-    /// call closed it, and the items.
-    pub(crate) fn close_and_drain(&self) -> (bool, Vec<T>) {
+    /// that no getter can take an item in between; wakes every waiter, as
+    /// `close` and `drain` do.
+    pub(crate) fn close_and_drain(&self) -> Vec<T> {
         let mut state = self.lock();
-        let closed_now = !state.closed;
         state.closed = true;
         let drained: Vec<T> = state.items.drain(..).collect();
         self.publish(&mut state);
@@ -619,7 +632,7 @@ impl<T> SharedBuffer<T> {
         if wake_joiners {
             self.shared.all_done.notify_all();
         }
-        (closed_now, drained)
+        drained
     }
 
     /// Marks one taken item as finished (Python's `Queue.task_done`).
@@ -961,13 +974,7 @@ impl<T> SharedBuffer<T> {
             *spun = true;
             drop(state);
             let capacity = self.shared.capacity;
-            spin::until(|| {
-                let hint = self.shared.hint.load(Ordering::Relaxed);
-                match side {
-                    Side::Put => hint & CLOSED != 0 || hint < capacity,
-                    Side::Get => hint != 0,
-                }
-            });
+            spin::until(|| side.may_go_on(self.shared.hint.load(Ordering::Relaxed), capacity));
             return Ok(self.lock());
         }
         let condvar = match side {
@@ -1027,5 +1034,148 @@ impl<T> fmt::Debug for SharedBuffer<T> {
             .field("closed", &state.closed)
             .field("unfinished_tasks", &state.unfinished)
             .finish()
+    }
+}
+
+#[cfg(all(test, not(any(loom, shuttle))))]
+mod tests {
+    //! The spinners' hint: private, advisory (a wrong hint would only make
+    //! spinners give up early or late, which no public call can observe),
+    //! and so checked here, against the state the public calls report.
+
+    use super::*;
+
+    /// What the hint says: (closed, empty, full).
+    fn hint_says<T>(buffer: &SharedBuffer<T>) -> (bool, bool, bool) {
+        let hint = buffer.shared.hint.load(Ordering::Relaxed);
+        let len = hint & !CLOSED;
+        (hint & CLOSED != 0, len == 0, len >= buffer.capacity())
+    }
+
+    /// What the buffer says of itself.
+    fn state_says<T>(buffer: &SharedBuffer<T>) -> (bool, bool, bool) {
+        (buffer.is_closed(), buffer.is_empty(), buffer.is_full())
+    }
+
+    #[test]
+    fn the_hint_answers_closed_empty_and_full_after_every_change() {
+        let buffer = SharedBuffer::new(3);
+        let check = |step: &str| {
+            assert_eq!(hint_says(&buffer), state_says(&buffer), "after {step}");
+        };
+        check("new");
+        buffer.put(1).unwrap();
+        check("a put into an empty buffer");
+        buffer.put(2).unwrap();
+        check("a put into a buffer neither empty nor full");
+        buffer.put(3).unwrap();
+        check("a put that fills the buffer");
+        buffer.get().unwrap();
+        check("a get from a full buffer");
+        buffer.get_many(5).unwrap();
+        check("a get_many that empties it");
+        buffer.put_many([4, 5, 6]).unwrap();
+        check("a put_many that fills it");
+        buffer.drain();
+        check("a drain");
+        buffer.try_put(7).unwrap();
+        buffer.try_get().unwrap();
+        check("a try_put and a try_get");
+        buffer.put(8).unwrap();
+        buffer.close();
+        check("a close with an item left");
+        buffer.get().unwrap();
+        check("a get of the last item after the close");
+        let other = SharedBuffer::new(1);
+        other.put(9).unwrap();
+        assert_eq!(other.close_and_drain(), vec![9]);
+        assert_eq!(
+            hint_says(&other),
+            (true, true, false),
+            "after close_and_drain"
+        );
+    }
+
+    #[test]
+    fn spinners_go_on_exactly_when_their_side_may_proceed() {
+        let capacity = 4;
+        for len in 0..=capacity {
+            for closed in [false, true] {
+                let hint = len | if closed { CLOSED } else { 0 };
+                assert_eq!(
+                    Side::Put.may_go_on(hint, capacity),
+                    closed || len < capacity,
+                    "putter, len {len}, closed {closed}"
+                );
+                assert_eq!(
+                    Side::Get.may_go_on(hint, capacity),
+                    closed || len != 0,
+                    "getter, len {len}, closed {closed}"
+                );
+            }
+        }
+    }
+
+    // `close_and_drain` is crate-private (the pipeline's forceful
+    // shutdown), so its waking is checked here; the pipeline's own
+    // producers wait with timeouts and would hide a missed wakeup.
+
+    /// Waits (without a deadline: a bug shows as a hang) until `f()`.
+    fn wait_until(f: impl Fn() -> bool) {
+        while !f() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn close_and_drain_wakes_blocked_putters_with_their_items() {
+        let buffer = SharedBuffer::new(1);
+        buffer.put(0).unwrap();
+        let putters: Vec<_> = (1..=2)
+            .map(|n| {
+                let buffer = buffer.clone();
+                std::thread::spawn(move || buffer.put(n))
+            })
+            .collect();
+        wait_until(|| buffer.lock().waiting_putters == 2);
+        assert_eq!(buffer.close_and_drain(), vec![0]);
+        let mut back: Vec<i32> = putters
+            .into_iter()
+            .map(|p| p.join().unwrap().unwrap_err().into_inner())
+            .collect();
+        back.sort_unstable();
+        assert_eq!(back, vec![1, 2]);
+        assert!(buffer.is_closed() && buffer.is_empty());
+    }
+
+    #[test]
+    fn close_and_drain_wakes_blocked_getters() {
+        let buffer = SharedBuffer::<i32>::new(1);
+        let getters: Vec<_> = (0..2)
+            .map(|_| {
+                let buffer = buffer.clone();
+                std::thread::spawn(move || buffer.get())
+            })
+            .collect();
+        wait_until(|| buffer.lock().waiting_getters == 2);
+        assert_eq!(buffer.close_and_drain(), Vec::<i32>::new());
+        for getter in getters {
+            assert_eq!(getter.join().unwrap(), Err(GetError));
+        }
+    }
+
+    #[test]
+    fn close_and_drain_wakes_joiners_once_no_task_is_left() {
+        let buffer = SharedBuffer::new(2);
+        buffer.put(1).unwrap();
+        buffer.put(2).unwrap();
+        let joiner = {
+            let buffer = buffer.clone();
+            std::thread::spawn(move || buffer.join())
+        };
+        wait_until(|| buffer.lock().waiting_joiners == 1);
+        assert_eq!(buffer.close_and_drain(), vec![1, 2]);
+        joiner.join().unwrap();
+        assert_eq!(buffer.unfinished_tasks(), 0);
     }
 }

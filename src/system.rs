@@ -606,7 +606,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
             // Close and take what is buffered in one step, so that
             // consumers only finish the item already in hand: once closed,
             // nothing new can arrive.
-            let (_, buffered) = self.buffer.close_and_drain();
+            let buffered = self.buffer.close_and_drain();
             undelivered.extend(buffered.into_iter().filter_map(Message::into_item));
             for producer in producers {
                 undelivered.extend(join_worker(producer));
@@ -622,7 +622,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         // Whatever is still buffered: nothing after either shutdown, since
         // nothing can be put once the workers are joined; kept so that no
         // item can ever be dropped unreported.
-        let (_, buffered) = self.buffer.close_and_drain();
+        let buffered = self.buffer.close_and_drain();
         undelivered.extend(buffered.into_iter().filter_map(Message::into_item));
         let consumed = std::mem::take(&mut *self.destination.lock());
         events::shutdown_complete(mode, consumed.len(), undelivered.len());
