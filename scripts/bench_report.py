@@ -28,7 +28,7 @@ Python 3.11 standard library only.
 
     cargo bench --bench throughput
     python3 scripts/bench_report.py                      # docs/bench-ratios.svg
-    python3 scripts/bench_report.py /tmp/ratios.svg --baseline main --scale linear
+    python3 scripts/bench_report.py ratios-linear.svg --baseline main --scale linear
     python3 scripts/bench_report.py --baseline new --baseline run2 --baseline run3 --targets
 """
 
