@@ -3,12 +3,13 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::ops::Deref;
 use std::time::Duration;
 
 use crate::error::{
     GetError, GetTimeoutError, PutError, PutTimeoutError, TaskDoneError, TryGetError, TryPutError,
 };
-use crate::sync::atomic::Ordering;
+use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::{Arc, Condvar, Instant, Mutex, MutexGuard, spin};
 
 /// A bounded, blocking, closable FIFO buffer shared by producers and
@@ -60,40 +61,93 @@ pub struct SharedBuffer<T> {
     shared: Arc<Shared<T>>,
 }
 
-/// The state behind every handle.
+/// The state behind every handle: two lanes with a lock each, as in
+/// `java.util.concurrent.LinkedBlockingQueue`, so that a putter and a getter
+/// do not take the same lock for every item.
+///
+/// Putters append to the put lane under its lock. Getters take from the
+/// front of the take lane under its lock; when it runs dry, a getter takes
+/// the put lock as well and moves the put lane's items over (all of them,
+/// by swapping the two queues when the take lane is empty). Every item in
+/// the take lane is older than every item in the put lane, so the buffer
+/// stays FIFO. Whenever both locks are held, the take lock is taken first.
+///
+/// How many items the two lanes hold together is the atomic `count`: with
+/// it, each side learns whether there is room or an item without the other
+/// side's lock. A side takes the other's lock only to wake the other side's
+/// waiters, and only on the transition they wait for: a putter that made
+/// the buffer non-empty, a getter that made it non-full. A thread that
+/// finds its side can go on after it (room left after a put, items after a
+/// get) passes a wakeup on to the next waiter of its own side.
 struct Shared<T> {
-    state: Mutex<State<T>>,
+    /// The newest items. Putters wait on `not_full` with its lock.
+    put: Padded<Mutex<Lane<T>>>,
+    /// The oldest items. Getters wait on `not_empty` with its lock.
+    take: Padded<Mutex<Lane<T>>>,
     /// Putters wait here for room.
     not_full: Condvar,
     /// Getters wait here for an item (or for the close).
     not_empty: Condvar,
-    /// `join` waits here for the unfinished-task count to reach zero.
+    /// Items in both lanes, with [`CLOSED`] set once closed.
+    ///
+    /// Changed only by a thread that holds a lane's lock: a put adds its
+    /// items after they are in the put lane, with the put lock held; a get
+    /// subtracts them after they left the take lane, with the take lock
+    /// held; `drain` and `close` hold both. So, read with the put lock
+    /// held it is at least what is buffered (room it shows is there), read
+    /// with the take lock held it is at most what is buffered (an item it
+    /// shows is there), and with both held it is exact. A spinner reads it
+    /// with no lock at all (see `block`).
+    count: Padded<AtomicUsize>,
+    /// Items put and not yet marked done (by `task_done` or `drain`).
+    /// A put adds to it before its items can be taken.
+    unfinished: Padded<AtomicUsize>,
+    /// How many `join`s wait on `all_done`, under its own lock.
+    joiners: Mutex<usize>,
+    /// `join` waits here for `unfinished` to reach zero.
     all_done: Condvar,
     capacity: usize,
-    /// `items.len()`, with [`CLOSED`] set once closed: written under the
-    /// lock after every change, read without it by a putter or getter that
-    /// spins before it parks (see `sync::spin`). Only a hint: every
-    /// decision is made again under the lock.
-    hint: spin::Hint,
 }
 
-/// The bit of [`Shared::hint`] that says "closed".
+/// One side's queue and the threads waiting on its condition variable.
+struct Lane<T> {
+    items: VecDeque<T>,
+    /// Threads blocked on this side's condition variable: notifications
+    /// are sent only when someone is there to receive them.
+    waiting: usize,
+}
+
+impl<T> Lane<T> {
+    fn new(capacity: usize) -> Self {
+        Lane {
+            items: VecDeque::with_capacity(capacity.min(4096)),
+            waiting: 0,
+        }
+    }
+}
+
+/// A value on a cache line (a pair of lines, for CPUs that fetch two at
+/// once) of its own, so that the two sides' locks and the count do not
+/// bounce one line between the cores that use them.
+#[repr(align(128))]
+struct Padded<T>(T);
+
+impl<T> Deref for Padded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The bit of [`Shared::count`] that says "closed".
 const CLOSED: usize = 1 << (usize::BITS - 1);
 
-struct State<T> {
-    items: VecDeque<T>,
-    closed: bool,
-    /// Items put and not yet marked done (by `task_done` or `drain`).
-    unfinished: usize,
-    // Threads blocked in each wait: notifications are sent only when someone
-    // is there to receive them, which skips a syscall on most puts and gets.
-    waiting_putters: usize,
-    waiting_getters: usize,
-    waiting_joiners: usize,
-    /// What [`Shared::hint`] says now, so that it is stored only when what
-    /// the spinners ask of it changes (see `publish`).
-    published: usize,
-}
+/// The count's ordering. The count is read and changed under a lane's
+/// lock, and what it promises (see [`Shared::count`]) rests on those locks;
+/// `SeqCst` costs nothing more than acquire/release for the read-modify-
+/// writes on the targets that matter, and keeps the reasoning simple.
+const ORDER: Ordering = Ordering::SeqCst;
 
 /// How long an operation may wait: not at all, or until an optional
 /// deadline (`None`: forever).
@@ -118,7 +172,7 @@ enum Refused {
     Closed,
 }
 
-/// Which side of the buffer a blocked thread is on.
+/// Which side of the buffer a thread is on.
 #[derive(Clone, Copy)]
 enum Side {
     /// A putter, waiting for room.
@@ -129,25 +183,17 @@ enum Side {
 
 impl Side {
     /// Whether a spinner on this side should stop spinning and look under
-    /// the lock, judging by `hint` (see [`Shared::hint`]): a putter when
+    /// the lock, judging by `count` (see [`Shared::count`]): a putter when
     /// the buffer is closed or not full, a getter when it is closed or not
     /// empty.
-    fn may_go_on(self, hint: usize, capacity: usize) -> bool {
-        let closed = hint & CLOSED != 0;
-        let len = hint & !CLOSED;
+    fn may_go_on(self, count: usize, capacity: usize) -> bool {
+        let closed = count & CLOSED != 0;
+        let len = count & !CLOSED;
         closed
             || match self {
                 Side::Put => len < capacity,
                 Side::Get => len != 0,
             }
-    }
-
-    /// This side's waiter count.
-    fn waiters<T>(self, state: &mut State<T>) -> &mut usize {
-        match self {
-            Side::Put => &mut state.waiting_putters,
-            Side::Get => &mut state.waiting_getters,
-        }
     }
 }
 
@@ -207,20 +253,15 @@ impl<T> SharedBuffer<T> {
         );
         SharedBuffer {
             shared: Arc::new(Shared {
-                state: Mutex::new(State {
-                    items: VecDeque::with_capacity(capacity.min(4096)),
-                    closed: false,
-                    unfinished: 0,
-                    waiting_putters: 0,
-                    waiting_getters: 0,
-                    waiting_joiners: 0,
-                    published: 0,
-                }),
+                put: Padded(Mutex::new(Lane::new(capacity))),
+                take: Padded(Mutex::new(Lane::new(capacity))),
                 not_full: Condvar::new(),
                 not_empty: Condvar::new(),
+                count: Padded(AtomicUsize::new(0)),
+                unfinished: Padded(AtomicUsize::new(0)),
+                joiners: Mutex::new(0),
                 all_done: Condvar::new(),
                 capacity,
-                hint: spin::Hint::new(0),
             }),
         }
     }
@@ -554,15 +595,15 @@ impl<T> SharedBuffer<T> {
     /// assert!(buffer.is_closed());
     /// ```
     pub fn close(&self) -> bool {
-        let mut state = self.lock();
-        if state.closed {
+        let take = self.lane(Side::Get);
+        let put = self.lane(Side::Put);
+        if self.shared.count.fetch_or(CLOSED, ORDER) & CLOSED != 0 {
             return false;
         }
-        state.closed = true;
-        self.publish(&mut state);
-        let wake_putters = state.waiting_putters > 0;
-        let wake_getters = state.waiting_getters > 0;
-        drop(state);
+        let wake_putters = put.waiting > 0;
+        let wake_getters = take.waiting > 0;
+        drop(put);
+        drop(take);
         if wake_putters {
             self.shared.not_full.notify_all();
         }
@@ -592,47 +633,14 @@ impl<T> SharedBuffer<T> {
     /// assert_eq!(buffer.unfinished_tasks(), 0);
     /// ```
     pub fn drain(&self) -> Vec<T> {
-        let mut state = self.lock();
-        let drained: Vec<T> = state.items.drain(..).collect();
-        self.publish(&mut state);
-        // `task_done` may have run ahead of `get` for some of these items,
-        // so the count can be smaller than what is drained.
-        state.unfinished = state.unfinished.saturating_sub(drained.len());
-        let wake_putters = !drained.is_empty() && state.waiting_putters > 0;
-        let wake_joiners = state.unfinished == 0 && state.waiting_joiners > 0;
-        drop(state);
-        if wake_putters {
-            self.shared.not_full.notify_all();
-        }
-        if wake_joiners {
-            self.shared.all_done.notify_all();
-        }
-        drained
+        self.drain_inner(false)
     }
 
     /// Closes the buffer and takes everything buffered, under one lock, so
     /// that no getter can take an item in between; wakes every waiter, as
     /// `close` and `drain` do.
     pub(crate) fn close_and_drain(&self) -> Vec<T> {
-        let mut state = self.lock();
-        state.closed = true;
-        let drained: Vec<T> = state.items.drain(..).collect();
-        self.publish(&mut state);
-        state.unfinished = state.unfinished.saturating_sub(drained.len());
-        let wake_putters = state.waiting_putters > 0;
-        let wake_getters = state.waiting_getters > 0;
-        let wake_joiners = state.unfinished == 0 && state.waiting_joiners > 0;
-        drop(state);
-        if wake_putters {
-            self.shared.not_full.notify_all();
-        }
-        if wake_getters {
-            self.shared.not_empty.notify_all();
-        }
-        if wake_joiners {
-            self.shared.all_done.notify_all();
-        }
-        drained
+        self.drain_inner(true)
     }
 
     /// Marks one taken item as finished (Python's `Queue.task_done`).
@@ -661,17 +669,19 @@ impl<T> SharedBuffer<T> {
     /// assert!(buffer.task_done().is_err());
     /// ```
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
-        let mut state = self.lock();
-        if state.unfinished == 0 {
-            return Err(TaskDoneError);
+        match self
+            .shared
+            .unfinished
+            .fetch_update(ORDER, ORDER, |u| u.checked_sub(1))
+        {
+            Err(_) => Err(TaskDoneError),
+            Ok(before) => {
+                if before == 1 {
+                    self.wake_joiners();
+                }
+                Ok(())
+            }
         }
-        state.unfinished -= 1;
-        let wake_joiners = state.unfinished == 0 && state.waiting_joiners > 0;
-        drop(state);
-        if wake_joiners {
-            self.shared.all_done.notify_all();
-        }
-        Ok(())
     }
 
     /// Waits until every item put so far has been marked finished (Python's
@@ -739,7 +749,7 @@ impl<T> SharedBuffer<T> {
     /// assert_eq!(buffer.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.lock().items.len()
+        self.count() & !CLOSED
     }
 
     /// `true` if the buffer holds no item now.
@@ -752,7 +762,7 @@ impl<T> SharedBuffer<T> {
     /// assert!(buffer.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.lock().items.is_empty()
+        self.len() == 0
     }
 
     /// `true` if the buffer holds [`capacity`](Self::capacity) items now.
@@ -766,7 +776,7 @@ impl<T> SharedBuffer<T> {
     /// assert!(buffer.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.lock().items.len() >= self.shared.capacity
+        self.len() >= self.shared.capacity
     }
 
     /// The most items the buffer holds at once.
@@ -793,7 +803,7 @@ impl<T> SharedBuffer<T> {
     /// assert!(buffer.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.lock().closed
+        self.count() & CLOSED != 0
     }
 
     /// Items put and not yet marked finished by
@@ -810,61 +820,136 @@ impl<T> SharedBuffer<T> {
     /// assert_eq!(buffer.unfinished_tasks(), 2);
     /// ```
     pub fn unfinished_tasks(&self) -> usize {
-        self.lock().unfinished
+        self.shared.unfinished.load(ORDER)
     }
 
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
-        self.shared.state.lock()
-    }
-
-    /// Updates the spinners' hint; called under the lock after every
-    /// change to `items` or `closed`.
-    ///
-    /// Spinners ask only "closed?", "empty?" and "full?", so the hint is
-    /// stored only when one of those answers changes: a put into a buffer
-    /// that was neither empty nor full, the common case of a busy one,
-    /// writes nothing, and leaves the hint's cache line where it is.
-    fn publish(&self, state: &mut State<T>) {
-        let closed = if state.closed { CLOSED } else { 0 };
-        let now = state.items.len() | closed;
-        let capacity = self.shared.capacity;
-        let answers = |hint: usize| {
-            (
-                hint & CLOSED,
-                hint & !CLOSED == 0,
-                hint & !CLOSED >= capacity,
-            )
-        };
-        if answers(now) != answers(state.published) {
-            state.published = now;
-            self.shared.hint.store(now, Ordering::Relaxed);
+    /// The lock of `side`'s lane.
+    fn lane(&self, side: Side) -> MutexGuard<'_, Lane<T>> {
+        match side {
+            Side::Put => self.shared.put.lock(),
+            Side::Get => self.shared.take.lock(),
         }
+    }
+
+    /// The condition variable `side`'s waiters wait on.
+    fn condvar(&self, side: Side) -> &Condvar {
+        match side {
+            Side::Put => &self.shared.not_full,
+            Side::Get => &self.shared.not_empty,
+        }
+    }
+
+    /// The count now (see [`Shared::count`]).
+    fn count(&self) -> usize {
+        self.shared.count.load(ORDER)
+    }
+
+    /// Wakes as many of `side`'s waiters as `n` items (or free slots) can
+    /// serve, taking that side's lock to read how many wait. Called with no
+    /// lock held (a lock of the other side would break the lock order).
+    fn wake_side(&self, side: Side, n: usize) {
+        let waiting = self.lane(side).waiting;
+        wake(self.condvar(side), waiting, n);
+    }
+
+    /// Wakes every `join`, if any waits.
+    fn wake_joiners(&self) {
+        let waiting = *self.shared.joiners.lock();
+        if waiting > 0 {
+            self.shared.all_done.notify_all();
+        }
+    }
+
+    /// Called by a putter that has just appended `n` items to the put lane,
+    /// whose lock is `lane`: counts them, releases the lock, and wakes who
+    /// can now go on.
+    fn added(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
+        // Unfinished before a getter can see them: getters reach the put
+        // lane only through its lock, held here.
+        self.shared.unfinished.fetch_add(n, ORDER);
+        let before = self.shared.count.fetch_add(n, ORDER) & !CLOSED;
+        // Room left: another putter may have been woken for the room this
+        // one took, or several slots came free with one wakeup.
+        let pass_on = before + n < self.shared.capacity && lane.waiting > 0;
+        drop(lane);
+        if pass_on {
+            self.shared.not_full.notify_one();
+        }
+        // Getters wait only on an empty buffer, so only the put that ends
+        // "empty" wakes them; getters pass it on from there.
+        if before == 0 {
+            self.wake_side(Side::Get, n);
+        }
+    }
+
+    /// Called by a getter that has just taken `n` items from the take lane,
+    /// whose lock is `lane`: uncounts them, releases the lock, and wakes
+    /// who can now go on.
+    fn removed(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
+        let before = self.shared.count.fetch_sub(n, ORDER) & !CLOSED;
+        // Items left: pass the wakeup on to another getter.
+        let pass_on = before > n && lane.waiting > 0;
+        drop(lane);
+        if pass_on {
+            self.shared.not_empty.notify_one();
+        }
+        // Putters wait only on a full buffer, so only the get that ends
+        // "full" wakes them; putters pass it on from there.
+        if before == self.shared.capacity {
+            self.wake_side(Side::Put, n);
+        }
+    }
+
+    /// With the take lock held (`lane`): when the take lane holds fewer than
+    /// `want` items and the count says the put lane holds some, moves the
+    /// put lane's items over, taking the put lock (after the take lock, as
+    /// everywhere). An empty take lane swaps queues with the put lane, which
+    /// moves nothing and so costs the same for any number of items.
+    /// Returns whether the buffer is closed, when it looked (if it did not
+    /// need to look, the take lane had enough and the answer is `false`).
+    fn refill(&self, lane: &mut Lane<T>, want: usize) -> bool {
+        let have = lane.items.len();
+        if have >= want {
+            return false;
+        }
+        let count = self.count();
+        // With the take lock held the count is at most what is buffered,
+        // so a count above `have` means the put lane is not empty.
+        if count & !CLOSED > have {
+            let mut put = self.lane(Side::Put);
+            if have == 0 {
+                std::mem::swap(&mut lane.items, &mut put.items);
+            } else {
+                // Moving items runs no user code (no `T::drop`).
+                lane.items.append(&mut put.items);
+            }
+        }
+        // `close` needs the take lock, held here, so this answer holds
+        // until it is released.
+        count & CLOSED != 0
     }
 
     /// The one put that every public single-item put funnels into.
     fn put_inner(&self, item: T, wait: Wait) -> Result<(), (T, Refused)> {
         let mut spun = false;
-        let mut state = self.lock();
+        let mut lane = self.lane(Side::Put);
         loop {
-            if state.closed {
+            let count = self.count();
+            if count & CLOSED != 0 {
                 return Err((item, Refused::Closed));
             }
-            if state.items.len() < self.shared.capacity {
-                state.items.push_back(item);
-                state.unfinished += 1;
-                self.publish(&mut state);
-                let wake_getter = state.waiting_getters > 0;
-                drop(state);
-                if wake_getter {
-                    self.shared.not_empty.notify_one();
-                }
+            // With the put lock held the count is at least what is
+            // buffered: the room it shows is there.
+            if count < self.shared.capacity {
+                lane.items.push_back(item);
+                self.added(lane, 1);
                 return Ok(());
             }
             // Full: wait for room, or give up. The condition is checked
             // again after every wakeup (a loop, not an `if`): a wakeup may
             // be spurious, or another putter may have taken the room.
-            state = match self.block(Side::Put, state, wait, &mut spun) {
-                Ok(state) => state,
+            lane = match self.block(Side::Put, lane, wait, &mut spun) {
+                Ok(lane) => lane,
                 Err(refused) => return Err((item, refused)),
             };
         }
@@ -877,140 +962,173 @@ impl<T> SharedBuffer<T> {
     fn put_some(&self, chunk: &mut VecDeque<T>) -> Result<(), Refused> {
         debug_assert!(!chunk.is_empty());
         let mut spun = false;
-        let mut state = self.lock();
+        let mut lane = self.lane(Side::Put);
         loop {
-            if state.closed {
+            let count = self.count();
+            if count & CLOSED != 0 {
                 return Err(Refused::Closed);
             }
-            let room = self.shared.capacity - state.items.len();
-            if room > 0 {
-                let n = room.min(chunk.len());
+            if count < self.shared.capacity {
+                let n = (self.shared.capacity - count).min(chunk.len());
                 // Moving items runs no user code (no `T::drop`).
-                state.items.extend(chunk.drain(..n));
-                state.unfinished += n;
-                self.publish(&mut state);
-                let waiting = state.waiting_getters;
-                drop(state);
-                wake(&self.shared.not_empty, waiting, n);
+                lane.items.extend(chunk.drain(..n));
+                self.added(lane, n);
                 return Ok(());
             }
-            state = self.block(Side::Put, state, Wait::Until(None), &mut spun)?;
+            lane = self.block(Side::Put, lane, Wait::Until(None), &mut spun)?;
         }
     }
 
     /// The one get that every public single-item get funnels into.
     fn get_inner(&self, wait: Wait) -> Result<T, Refused> {
         let mut spun = false;
-        let mut state = self.lock();
+        let mut lane = self.lane(Side::Get);
         loop {
             // Items first: a getter woken by a notification that also timed
             // out takes the item it was woken for, so the notification is
             // never lost with it.
-            if let Some(item) = state.items.pop_front() {
-                self.publish(&mut state);
-                let wake_putter = state.waiting_putters > 0;
-                drop(state);
-                if wake_putter {
-                    self.shared.not_full.notify_one();
-                }
+            let closed = self.refill(&mut lane, 1);
+            if let Some(item) = lane.items.pop_front() {
+                self.removed(lane, 1);
                 return Ok(item);
             }
-            if state.closed {
+            // Nothing in either lane (a count of zero, read with the take
+            // lock held, after which no get can have happened).
+            if closed {
                 return Err(Refused::Closed);
             }
-            state = self.block(Side::Get, state, wait, &mut spun)?;
+            lane = self.block(Side::Get, lane, wait, &mut spun)?;
         }
     }
 
     /// The core of `get_many` / `get_many_into`: appends up to `max` items
-    /// to `out` under one lock acquisition, waiting for at least one while
-    /// the buffer is empty and open. `max == 0` never waits.
+    /// to `out` under one take-lock acquisition, waiting for at least one
+    /// while the buffer is empty and open. `max == 0` never waits.
     fn get_some(&self, out: &mut Vec<T>, max: usize) -> Result<usize, Refused> {
         let mut spun = false;
-        let mut state = self.lock();
+        let mut lane = self.lane(Side::Get);
         loop {
-            let n = max.min(state.items.len());
+            let closed = self.refill(&mut lane, max.max(1));
+            let n = max.min(lane.items.len());
             if n > 0 {
-                out.extend(state.items.drain(..n));
-                self.publish(&mut state);
-                let waiting = state.waiting_putters;
-                drop(state);
-                wake(&self.shared.not_full, waiting, n);
+                out.extend(lane.items.drain(..n));
+                self.removed(lane, n);
                 return Ok(n);
             }
-            if state.closed && state.items.is_empty() {
+            if lane.items.is_empty() && closed {
                 return Err(Refused::Closed);
             }
             if max == 0 {
                 return Ok(0);
             }
-            state = self.block(Side::Get, state, Wait::Until(None), &mut spun)?;
+            lane = self.block(Side::Get, lane, Wait::Until(None), &mut spun)?;
         }
     }
 
-    /// Called, with the lock held, by a putter that found no room
-    /// (`Side::Put`) or a getter that found no item (`Side::Get`): spins
-    /// once per call (`spun`) with the lock released, and after that parks
-    /// on the side's condition variable, counted in its waiter count.
-    /// Returns the lock, retaken, for the caller to look again: a return
-    /// promises nothing (a wakeup may be spurious, or another thread may
-    /// have been first). `Err(NotNow)` when the caller may not wait or its
-    /// deadline has passed; the lock is released then.
+    /// Called, with `side`'s lock held (`lane`), by a putter that found no
+    /// room or a getter that found no item: spins once per call (`spun`)
+    /// with the lock released, and after that parks on the side's
+    /// condition variable, counted in its lane's waiter count. Returns the
+    /// lock, retaken, for the caller to look again: a return promises
+    /// nothing (a wakeup may be spurious, or another thread may have been
+    /// first). `Err(NotNow)` when the caller may not wait or its deadline
+    /// has passed; the lock is released then.
     fn block<'a>(
         &'a self,
         side: Side,
-        mut state: MutexGuard<'a, State<T>>,
+        mut lane: MutexGuard<'a, Lane<T>>,
         wait: Wait,
         spun: &mut bool,
-    ) -> Result<MutexGuard<'a, State<T>>, Refused> {
+    ) -> Result<MutexGuard<'a, Lane<T>>, Refused> {
         let deadline = match wait {
             Wait::Never => return Err(Refused::NotNow),
             Wait::Until(deadline) => deadline,
         };
         // Before parking, once per call: let go of the lock and spin
-        // briefly. The other side usually comes within a microsecond, and
-        // then neither pays for a park and a wake (see `sync::spin`).
+        // briefly on the count. The other side usually comes within a
+        // microsecond, and then neither pays for a park and a wake (see
+        // `sync::spin`).
         if !*spun && spin::enabled() {
             *spun = true;
-            drop(state);
+            drop(lane);
             let capacity = self.shared.capacity;
-            spin::until(|| side.may_go_on(self.shared.hint.load(Ordering::Relaxed), capacity));
-            return Ok(self.lock());
+            spin::until(|| side.may_go_on(self.shared.count.load(Ordering::Relaxed), capacity));
+            return Ok(self.lane(side));
         }
-        let condvar = match side {
-            Side::Put => &self.shared.not_full,
-            Side::Get => &self.shared.not_empty,
-        };
-        *side.waiters(&mut state) += 1;
-        state = match deadline {
-            None => condvar.wait(state),
+        let condvar = self.condvar(side);
+        lane.waiting += 1;
+        lane = match deadline {
+            None => condvar.wait(lane),
             Some(deadline) => {
                 if Instant::now() >= deadline {
-                    *side.waiters(&mut state) -= 1;
+                    lane.waiting -= 1;
                     return Err(Refused::NotNow);
                 }
-                condvar.wait_until(state, deadline)
+                condvar.wait_until(lane, deadline)
             }
         };
-        *side.waiters(&mut state) -= 1;
-        Ok(state)
+        lane.waiting -= 1;
+        Ok(lane)
+    }
+
+    /// `drain` and, with `close`, `close_and_drain`: both locks at once, so
+    /// that no put or get lands in between.
+    fn drain_inner(&self, close: bool) -> Vec<T> {
+        let mut take = self.lane(Side::Get);
+        let mut put = self.lane(Side::Put);
+        let closed_now = close && self.shared.count.fetch_or(CLOSED, ORDER) & CLOSED == 0;
+        // Oldest first. Moving items runs no user code (no `T::drop`).
+        let mut drained: Vec<T> = take.items.drain(..).collect();
+        drained.extend(put.items.drain(..));
+        let n = drained.len();
+        if n > 0 {
+            // With both locks held the count is exact.
+            let before = self.shared.count.fetch_sub(n, ORDER) & !CLOSED;
+            debug_assert_eq!(before, n);
+        }
+        // `task_done` may have run ahead of `get` for some of these items,
+        // so the count can be smaller than what is drained.
+        let unfinished = match self
+            .shared
+            .unfinished
+            .fetch_update(ORDER, ORDER, |u| Some(u.saturating_sub(n)))
+        {
+            Ok(before) | Err(before) => before.saturating_sub(n),
+        };
+        let wake_putters = (n > 0 || closed_now) && put.waiting > 0;
+        let wake_getters = closed_now && take.waiting > 0;
+        drop(put);
+        drop(take);
+        if wake_putters {
+            self.shared.not_full.notify_all();
+        }
+        if wake_getters {
+            self.shared.not_empty.notify_all();
+        }
+        if n > 0 && unfinished == 0 {
+            self.wake_joiners();
+        }
+        drained
     }
 
     fn join_inner(&self, deadline: Option<Instant>) -> bool {
-        let mut state = self.lock();
-        while state.unfinished > 0 {
-            state.waiting_joiners += 1;
-            state = match deadline {
-                None => self.shared.all_done.wait(state),
+        let mut joiners = self.shared.joiners.lock();
+        // `task_done` takes this lock after it brings the count to zero,
+        // so a zero it stores before this look is seen here, and one after
+        // it is followed by a notification this wait receives.
+        while self.shared.unfinished.load(ORDER) > 0 {
+            *joiners += 1;
+            joiners = match deadline {
+                None => self.shared.all_done.wait(joiners),
                 Some(deadline) => {
                     if Instant::now() >= deadline {
-                        state.waiting_joiners -= 1;
+                        *joiners -= 1;
                         return false;
                     }
-                    self.shared.all_done.wait_until(state, deadline)
+                    self.shared.all_done.wait_until(joiners, deadline)
                 }
             };
-            state.waiting_joiners -= 1;
+            *joiners -= 1;
         }
         true
     }
@@ -1027,73 +1145,79 @@ impl<T> Clone for SharedBuffer<T> {
 
 impl<T> fmt::Debug for SharedBuffer<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.lock();
         f.debug_struct("SharedBuffer")
-            .field("len", &state.items.len())
+            .field("len", &self.len())
             .field("capacity", &self.shared.capacity)
-            .field("closed", &state.closed)
-            .field("unfinished_tasks", &state.unfinished)
+            .field("closed", &self.is_closed())
+            .field("unfinished_tasks", &self.unfinished_tasks())
             .finish()
     }
 }
 
 #[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
-    //! The spinners' hint: private, advisory (a wrong hint would only make
-    //! spinners give up early or late, which no public call can observe),
-    //! and so checked here, against the state the public calls report.
+    //! The two lanes and their count: private, and so checked here, where
+    //! both lanes can be looked at; the public calls are checked by the
+    //! contract, proptest, loom and shuttle suites.
 
     use super::*;
 
-    /// What the hint says: (closed, empty, full).
-    fn hint_says<T>(buffer: &SharedBuffer<T>) -> (bool, bool, bool) {
-        let hint = buffer.shared.hint.load(Ordering::Relaxed);
-        let len = hint & !CLOSED;
-        (hint & CLOSED != 0, len == 0, len >= buffer.capacity())
-    }
-
-    /// What the buffer says of itself.
-    fn state_says<T>(buffer: &SharedBuffer<T>) -> (bool, bool, bool) {
-        (buffer.is_closed(), buffer.is_empty(), buffer.is_full())
+    /// What the two lanes hold, oldest first, and whether the count says
+    /// exactly that many, read with both locks held (the count is exact
+    /// then).
+    fn lanes<T: Clone>(buffer: &SharedBuffer<T>) -> (Vec<T>, bool) {
+        let take = buffer.lane(Side::Get);
+        let put = buffer.lane(Side::Put);
+        let items: Vec<T> = take.items.iter().chain(put.items.iter()).cloned().collect();
+        let counted = buffer.count() & !CLOSED == items.len();
+        (items, counted)
     }
 
     #[test]
-    fn the_hint_answers_closed_empty_and_full_after_every_change() {
+    fn the_count_is_what_both_lanes_hold_after_every_change() {
         let buffer = SharedBuffer::new(3);
-        let check = |step: &str| {
-            assert_eq!(hint_says(&buffer), state_says(&buffer), "after {step}");
+        let check = |step: &str, expected: &[i32], closed: bool| {
+            let (items, counted) = lanes(&buffer);
+            assert_eq!(items, expected, "items after {step}");
+            assert!(counted, "the count after {step}");
+            assert_eq!(buffer.is_closed(), closed, "closed after {step}");
         };
-        check("new");
+        check("new", &[], false);
         buffer.put(1).unwrap();
-        check("a put into an empty buffer");
+        check("a put", &[1], false);
         buffer.put(2).unwrap();
-        check("a put into a buffer neither empty nor full");
         buffer.put(3).unwrap();
-        check("a put that fills the buffer");
-        buffer.get().unwrap();
-        check("a get from a full buffer");
-        buffer.get_many(5).unwrap();
-        check("a get_many that empties it");
-        buffer.put_many([4, 5, 6]).unwrap();
-        check("a put_many that fills it");
-        buffer.drain();
-        check("a drain");
-        buffer.try_put(7).unwrap();
-        buffer.try_get().unwrap();
-        check("a try_put and a try_get");
-        buffer.put(8).unwrap();
+        check("puts that fill the buffer", &[1, 2, 3], false);
+        assert_eq!(buffer.get(), Ok(1));
+        check("a get, which moves the put lane over", &[2, 3], false);
+        buffer.put(4).unwrap();
+        check("a put behind the moved items", &[2, 3, 4], false);
+        assert_eq!(buffer.get_many(2), Ok(vec![2, 3]));
+        check("a get_many from the take lane", &[4], false);
+        buffer.put_many([5, 6]).unwrap();
+        assert_eq!(buffer.get_many(5), Ok(vec![4, 5, 6]));
+        check("a get_many from both lanes", &[], false);
+        buffer.put_many([7, 8]).unwrap();
+        assert_eq!(buffer.get(), Ok(7));
+        buffer.put(9).unwrap();
+        assert_eq!(buffer.drain(), vec![8, 9]);
+        check("a drain of both lanes", &[], false);
+        buffer.try_put(10).unwrap();
+        assert_eq!(buffer.try_get(), Ok(10));
+        check("a try_put and a try_get", &[], false);
+        buffer.put(11).unwrap();
         buffer.close();
-        check("a close with an item left");
-        buffer.get().unwrap();
-        check("a get of the last item after the close");
-        let other = SharedBuffer::new(1);
-        other.put(9).unwrap();
-        assert_eq!(other.close_and_drain(), vec![9]);
-        assert_eq!(
-            hint_says(&other),
-            (true, true, false),
-            "after close_and_drain"
-        );
+        check("a close with an item left", &[11], true);
+        assert_eq!(buffer.get(), Ok(11));
+        check("a get of the last item after the close", &[], true);
+        let other = SharedBuffer::new(2);
+        other.put(12).unwrap();
+        other.put(13).unwrap();
+        assert_eq!(other.get(), Ok(12));
+        other.put(14).unwrap();
+        assert_eq!(other.close_and_drain(), vec![13, 14]);
+        let (items, counted) = lanes(&other);
+        assert!(items.is_empty() && counted && other.is_closed());
     }
 
     #[test]
@@ -1137,7 +1261,7 @@ mod tests {
                 std::thread::spawn(move || buffer.put(n))
             })
             .collect();
-        wait_until(|| buffer.lock().waiting_putters == 2);
+        wait_until(|| buffer.lane(Side::Put).waiting == 2);
         assert_eq!(buffer.close_and_drain(), vec![0]);
         let mut back: Vec<i32> = putters
             .into_iter()
@@ -1157,7 +1281,7 @@ mod tests {
                 std::thread::spawn(move || buffer.get())
             })
             .collect();
-        wait_until(|| buffer.lock().waiting_getters == 2);
+        wait_until(|| buffer.lane(Side::Get).waiting == 2);
         assert_eq!(buffer.close_and_drain(), Vec::<i32>::new());
         for getter in getters {
             assert_eq!(getter.join().unwrap(), Err(GetError));
@@ -1173,7 +1297,7 @@ mod tests {
             let buffer = buffer.clone();
             std::thread::spawn(move || buffer.join())
         };
-        wait_until(|| buffer.lock().waiting_joiners == 1);
+        wait_until(|| *buffer.shared.joiners.lock() == 1);
         assert_eq!(buffer.close_and_drain(), vec![1, 2]);
         joiner.join().unwrap();
         assert_eq!(buffer.unfinished_tasks(), 0);

@@ -116,11 +116,11 @@ pub(crate) mod thread {
 /// wakes it, two system calls and a context switch, while the other side
 /// of a busy buffer usually makes room (or brings an item) within a
 /// microsecond. So a waiter first releases the lock and pauses for a few
-/// rounds, looking at a lock-free [`Hint`] of the buffer's state
+/// rounds, reading the buffer's atomic item count (without a lock)
 /// between rounds, and only then takes the lock again and, if it still has
-/// to, waits on the condition variable. Nothing is decided on the hint:
-/// every decision is made again under the lock, so a stale or wrong hint
-/// can only end a spin early or late.
+/// to, waits on the condition variable. Nothing is decided on what the
+/// spinner read: every decision is made again under the lock, so a stale
+/// read can only end a spin early or late.
 ///
 /// * Production: the first 7 rounds spin `2^round` times with
 ///   [`std::hint::spin_loop`]; the rounds after that call
@@ -144,40 +144,7 @@ pub(crate) mod thread {
 ///   What loom checks is the protocol under the lock; a spin only
 ///   postpones a park, and shuttle covers it.
 ///
-/// [`Hint`] is a `std` atomic in every build, like [`Arc`]: it is not part of
-/// the protocol the models check (it never decides anything), and a model
-/// atomic would add a scheduling point to every put and get, and a choice
-/// among stale values to every read, for no gain.
 pub(crate) mod spin {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// A lock-free snapshot of some state that is owned by a lock, written
-    /// under that lock and read by spinners without it.
-    ///
-    /// Aligned to 128 bytes, so that it has a cache line (a pair of lines,
-    /// for CPUs that fetch two at once) to itself: spinners reading it then
-    /// do not pull in the line of the lock that the other side is taking.
-    #[repr(align(128))]
-    #[derive(Debug, Default)]
-    pub(crate) struct Hint(AtomicUsize);
-
-    impl Hint {
-        /// A hint that says `value`.
-        pub(crate) const fn new(value: usize) -> Self {
-            Self(AtomicUsize::new(value))
-        }
-
-        /// The last value stored.
-        pub(crate) fn load(&self, order: Ordering) -> usize {
-            self.0.load(order)
-        }
-
-        /// Stores `value`.
-        pub(crate) fn store(&self, value: usize, order: Ordering) {
-            self.0.store(value, order);
-        }
-    }
-
     /// Whether a waiter spins at all before it parks: not under loom, where
     /// callers also skip releasing and retaking the lock for it.
     pub(crate) const fn enabled() -> bool {
