@@ -1,5 +1,6 @@
-//! Exhaustive (loom) models of `SharedBuffer`: every interleaving of the
-//! real production code, run by `RUSTFLAGS="--cfg loom" cargo test`.
+//! loom models of `SharedBuffer`: every interleaving (or every one within a
+//! preemption bound) of the real production code, run by
+//! `RUSTFLAGS="--cfg loom" cargo test`.
 //!
 //! Each model says in its doc comment what it proves, its configuration,
 //! and whether the search is exhaustive or preemption-bounded.
@@ -63,6 +64,29 @@ fn exactly_once_2p_1c_cap1_with_closer() {
 fn consumers_waiting_on_empty_are_woken() {
     check("consumers_waiting_on_empty_are_woken", None, || {
         scenarios::consumers_wait_on_empty::<Buffer>(false)
+    });
+}
+
+/// The two-lock buffer wakes getters only when a put ends "empty", so a
+/// woken getter must pass the wakeup on: 2 getters waiting on an empty
+/// buffer of capacity 2 (no close to rescue a sleeper), the main thread
+/// puts 2 — the second put may wake nobody. Exhaustive.
+#[test]
+fn getters_pass_the_wakeup_on_cap2() {
+    check("getters_pass_the_wakeup_on_cap2", None, || {
+        scenarios::consumers_wait_on_empty_at::<Buffer>(2, false)
+    });
+}
+
+/// The mirror image: putters are woken only by a get that ends "full", so
+/// a woken putter must pass the wakeup on. 2 putters blocked on a full
+/// buffer of capacity 2, the main thread getting all 4 items one by one
+/// (no close). Preemption bound 4 (exhaustive: unfinished after five
+/// minutes).
+#[test]
+fn putters_pass_the_wakeup_on_cap2() {
+    check("putters_pass_the_wakeup_on_cap2", Some(4), || {
+        scenarios::putters_wait_on_full_at::<Buffer>(2)
     });
 }
 

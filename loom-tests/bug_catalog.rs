@@ -137,3 +137,21 @@ fn catches_close_that_skips_timed_waiters() {
         DEADLOCK,
     );
 }
+
+fn getters_wait_on_empty_cap2<Q: Queue<u32>>() {
+    scenarios::consumers_wait_on_empty_at::<Q>(2, false)
+}
+
+/// (i) Wakeups only on the empty/full transition, never passed on. 2
+/// getters waiting on an empty buffer of capacity 2, the main thread puts
+/// 2. Exhaustive.
+#[test]
+fn catches_transition_only_wakeups_not_passed_on() {
+    catch(
+        "bug_i/getters_wait_on_empty_cap2",
+        None,
+        getters_wait_on_empty_cap2::<Reference>,
+        getters_wait_on_empty_cap2::<Buggy<{ bug::TRANSITION_ONLY }>>,
+        DEADLOCK,
+    );
+}

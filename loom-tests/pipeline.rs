@@ -13,8 +13,8 @@ use support::pipeline::{self, ConsumerKind::Collect, Orchestrator, Real};
 /// Graceful drain, 1 producer × 2 items, 2 consumers, capacity 1: every
 /// item consumed once, each consumer takes exactly one pill and nothing
 /// after it, the shutdown returns. Threads: main (orchestrator), 1
-/// producer, 2 consumers. Preemption bound 3 (380 k executions, against
-/// 22 k at bound 2: the exhaustive search is out of CI's reach).
+/// producer, 2 consumers. Preemption bound 3 (916 k executions, about two
+/// minutes: the exhaustive search is out of CI's reach).
 #[test]
 fn pill_drain_1p_2c_cap1() {
     let bound = Some(3);
@@ -24,8 +24,8 @@ fn pill_drain_1p_2c_cap1() {
 }
 
 /// Graceful drain, 2 producers × 1 item, 1 consumer, capacity 1, same
-/// properties. Preemption bound 3 (16 k executions; exhaustive: 3.55 M
-/// executions, 338 s, also passes).
+/// properties. Preemption bound 3 (25 k executions; with the one-lock
+/// buffer the exhaustive search, 3.55 M executions, also passed).
 #[test]
 fn pill_drain_2p_1c_cap1() {
     let bound = Some(3);

@@ -300,6 +300,34 @@ fn timed_retry_both_sides_3p_2c_cap1_pct3() {
 }
 
 // ---------------------------------------------------------------------------
+// Wakeups passed on within a side (the two-lock buffer wakes the other
+// side only on the empty/full transition).
+// ---------------------------------------------------------------------------
+
+/// 2 getters waiting on an empty buffer, 2 puts, no close; capacity 2 and
+/// 3. Random scheduler and PCT depth 3, 5 000 executions each.
+#[test]
+fn getters_pass_the_wakeup_on() {
+    for capacity in [2, 3] {
+        let scenario = move || scenarios::consumers_wait_on_empty_at::<Buffer>(capacity, false);
+        random("getters_pass_the_wakeup_on_random", 5_000, scenario);
+        pct("getters_pass_the_wakeup_on_pct3", 5_000, 3, scenario);
+    }
+}
+
+/// 2 putters blocked on a full buffer, the main thread getting every item,
+/// no close; capacity 2 and 3. Random scheduler and PCT depth 3, 5 000
+/// executions each.
+#[test]
+fn putters_pass_the_wakeup_on() {
+    for capacity in [2, 3] {
+        let scenario = move || scenarios::putters_wait_on_full_at::<Buffer>(capacity);
+        random("putters_pass_the_wakeup_on_random", 5_000, scenario);
+        pct("putters_pass_the_wakeup_on_pct3", 5_000, 3, scenario);
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Spurious wakeups.
 // ---------------------------------------------------------------------------
 
@@ -541,6 +569,24 @@ fn catches_close_that_skips_timed_waiters() {
     );
 }
 
+fn putters_wait_on_full_cap3<Q: support::queue::Queue<u32>>() {
+    scenarios::putters_wait_on_full_at::<Q>(3)
+}
+
+/// (i) Wakeups only on the empty/full transition, never passed on. 2
+/// putters blocked on a full buffer of capacity 3, the main thread getting
+/// every item. Random scheduler, 1 000 executions.
+#[test]
+fn catches_transition_only_wakeups_not_passed_on() {
+    catch(
+        "bug_i/putters_wait_on_full_cap3",
+        Schedule::Random { iterations: 1_000 },
+        putters_wait_on_full_cap3::<Reference>,
+        putters_wait_on_full_cap3::<Buggy<{ bug::TRANSITION_ONLY }>>,
+        DEADLOCK,
+    );
+}
+
 /// Every bug of the catalog has a test above.
 #[test]
 fn every_bug_of_the_catalog_is_covered() {
@@ -552,6 +598,7 @@ fn every_bug_of_the_catalog_is_covered() {
         bug::TIMEOUT_SWALLOWS_NOTIFY,
         bug::TIMEOUT_DROPS_ITEM,
         bug::CLOSE_SKIPS_TIMED,
+        bug::TRANSITION_ONLY,
     ];
     for (letter, bug) in bug::ALL {
         assert!(covered.contains(&bug), "bug ({letter}) has no shuttle test");

@@ -43,9 +43,17 @@ pub mod bug {
     /// wakes only the untimed ones: a `get_timeout` goes on sleeping after
     /// the close until its deadline.
     pub const CLOSE_SKIPS_TIMED: u8 = 7;
+    /// (i) A put wakes a getter only when it made the buffer non-empty,
+    /// and a get wakes a putter only when it made it non-full, as a
+    /// two-lock queue does to keep each side out of the other's lock — but
+    /// the woken thread does not pass the wakeup on. Two getters wait on an
+    /// empty buffer of capacity 2, two puts come: the first wakes one
+    /// getter, the second wakes nobody, and the other getter sleeps next
+    /// to an item. (The real buffer passes the wakeup on.)
+    pub const TRANSITION_ONLY: u8 = 8;
 
     /// Every bug, with its catalog letter.
-    pub const ALL: [(char, u8); 7] = [
+    pub const ALL: [(char, u8); 8] = [
         ('a', SINGLE_CONDVAR),
         ('b', CLOSE_WAKES_ONE),
         ('c', GET_FORGETS_NOTIFY),
@@ -53,6 +61,7 @@ pub mod bug {
         ('e', TIMEOUT_SWALLOWS_NOTIFY),
         ('f', TIMEOUT_DROPS_ITEM),
         ('g', CLOSE_SKIPS_TIMED),
+        ('i', TRANSITION_ONLY),
     ];
 }
 
@@ -153,10 +162,13 @@ impl<T, const BUG: u8> Faulty<T, BUG> {
                 return Err((item, Refused::Closed));
             }
             if state.items.len() < self.shared.capacity {
+                let was_empty = state.items.is_empty();
                 state.items.push_back(item);
                 state.unfinished += 1;
                 drop(state);
-                self.wake_a_getter();
+                if BUG != bug::TRANSITION_ONLY || was_empty {
+                    self.wake_a_getter(); // BUG (i) when skipped
+                }
                 return Ok(());
             }
             let Some(deadline) = wait else {
@@ -180,10 +192,16 @@ impl<T, const BUG: u8> Faulty<T, BUG> {
     fn get_inner(&self, wait: Option<Option<Instant>>) -> Result<T, Refused> {
         let mut state = self.lock();
         loop {
+            let was_full = state.items.len() >= self.shared.capacity;
             if let Some(item) = state.items.pop_front() {
                 drop(state);
-                if BUG != bug::GET_FORGETS_NOTIFY {
-                    self.wake_a_putter(); // BUG (c) when skipped
+                let skip = match BUG {
+                    bug::GET_FORGETS_NOTIFY => true,   // BUG (c)
+                    bug::TRANSITION_ONLY => !was_full, // BUG (i)
+                    _ => false,
+                };
+                if !skip {
+                    self.wake_a_putter();
                 }
                 return Ok(item);
             }

@@ -147,7 +147,16 @@ pub fn one_producer_two_consumers<Q: Queue<u32>>(items: usize) {
 /// wakes every waiter once, spuriously, at some point: a consumer must then
 /// wait again rather than return.
 pub fn consumers_wait_on_empty<Q: Queue<u32>>(spurious: bool) {
-    let buffer = Q::with_capacity(1);
+    consumers_wait_on_empty_at::<Q>(1, spurious)
+}
+
+/// [`consumers_wait_on_empty`] at any capacity. From capacity 2 the second
+/// put can land while the first getter has not yet taken the first item:
+/// a buffer that wakes getters only on "empty → not empty" must then have
+/// the woken getter pass the wakeup on, or the other sleeps next to an
+/// item.
+pub fn consumers_wait_on_empty_at<Q: Queue<u32>>(capacity: usize, spurious: bool) {
+    let buffer = Q::with_capacity(capacity);
     let consumers: Vec<_> = (0..2)
         .map(|_| {
             let buffer = buffer.clone();
@@ -162,6 +171,35 @@ pub fn consumers_wait_on_empty<Q: Queue<u32>>(spurious: bool) {
     }
     let delivered = consumers.into_iter().map(|t| t.join().unwrap()).collect();
     assert_exactly_once(delivered, (0..2).map(|i| item(0, i)));
+}
+
+/// Two putters each put one item into a full buffer of `capacity` (no
+/// close to rescue a sleeper); the main thread, which filled it, then gets
+/// every item one by one. From capacity 2 two gets can free two slots
+/// while only the first of them made the buffer "not full": a buffer that
+/// wakes putters only on that transition must have the woken putter pass
+/// the wakeup on, or the other sleeps next to free room.
+pub fn putters_wait_on_full_at<Q: Queue<u32>>(capacity: usize) {
+    let buffer = Q::with_capacity(capacity);
+    for i in 0..capacity {
+        assert!(buffer.put(item(9, i)).is_ok());
+    }
+    let putters: Vec<_> = (0..2)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || assert!(buffer.put(item(p, 0)).is_ok()))
+        })
+        .collect();
+    let delivered: Vec<u32> = (0..capacity + 2)
+        .map(|_| buffer.get().expect("get returned on an open buffer"))
+        .collect();
+    for t in putters {
+        t.join().unwrap();
+    }
+    let expected = (0..capacity)
+        .map(|i| item(9, i))
+        .chain((0..2).map(|p| item(p, 0)));
+    assert_exactly_once(delivered, expected);
 }
 
 /// A full buffer (capacity 1) and two putters blocked on it; the main
