@@ -145,8 +145,9 @@ const CLOSED: usize = 1 << (usize::BITS - 1);
 
 /// The count's ordering. The count is read and changed under a lane's
 /// lock, and what it promises (see [`Shared::count`]) rests on those locks;
-/// `SeqCst` costs nothing more than acquire/release for the read-modify-
-/// writes on the targets that matter, and keeps the reasoning simple.
+/// `SeqCst` costs nothing more than acquire/release for read-modify-writes
+/// and loads on x86-64 (only a `SeqCst` store would, and there is none),
+/// and keeps the reasoning simple.
 const ORDER: Ordering = Ordering::SeqCst;
 
 /// How long an operation may wait: not at all, or until an optional
@@ -443,7 +444,7 @@ impl<T> SharedBuffer<T> {
     /// before the last are in. Each item put counts as one unfinished task
     /// ([`task_done`](Self::task_done)).
     ///
-    /// Items are taken from `items` with the buffer's lock released (the
+    /// Items are taken from `items` with no lock held (the
     /// iterator is user code), at most one chunk ahead of what is put.
     /// An empty `items` puts nothing and returns `Ok(())`, even on a closed
     /// buffer.
@@ -636,8 +637,8 @@ impl<T> SharedBuffer<T> {
         self.drain_inner(false)
     }
 
-    /// Closes the buffer and takes everything buffered, under one lock, so
-    /// that no getter can take an item in between; wakes every waiter, as
+    /// Closes the buffer and takes everything buffered, with both locks held
+    /// (so that no put or get lands in between); wakes every waiter, as
     /// `close` and `drain` do.
     pub(crate) fn close_and_drain(&self) -> Vec<T> {
         self.drain_inner(true)
@@ -1225,14 +1226,14 @@ mod tests {
         let capacity = 4;
         for len in 0..=capacity {
             for closed in [false, true] {
-                let hint = len | if closed { CLOSED } else { 0 };
+                let count = len | if closed { CLOSED } else { 0 };
                 assert_eq!(
-                    Side::Put.may_go_on(hint, capacity),
+                    Side::Put.may_go_on(count, capacity),
                     closed || len < capacity,
                     "putter, len {len}, closed {closed}"
                 );
                 assert_eq!(
-                    Side::Get.may_go_on(hint, capacity),
+                    Side::Get.may_go_on(count, capacity),
                     closed || len != 0,
                     "getter, len {len}, closed {closed}"
                 );

@@ -75,11 +75,14 @@
 //!
 //! # Performance
 //!
-//! A blocked call first spins briefly with the lock released (a few
-//! hundred spin-loop hints, then a few yields) and parks on its condition
-//! variable only if the other side has not come by then; a notification
-//! is sent only when a thread is parked, and after the lock is released.
-//! Batches amortize the lock over up to a buffer-full of items. The
+//! The buffer has two locks, one per side, as Java's `LinkedBlockingQueue`
+//! does: putters and getters meet only when the buffer runs empty or full
+//! (an atomic item count tells each side whether it can go on). A blocked
+//! call first spins briefly with its lock released (a few hundred
+//! spin-loop hints, then a few yields) and parks on its condition variable
+//! only if the other side has not come by then; a notification is sent
+//! only when a thread is parked, and after the lock is released. Batches
+//! amortize the lock over up to a buffer-full of items. The
 //! repository's BENCHMARKS.md compares the buffer with crossbeam-channel,
 //! flume and `std::sync::mpsc::sync_channel`.
 //!
