@@ -93,3 +93,24 @@ fn join_waits_for_put_many_tasks() {
         scenarios::join_waits_for_put_many_tasks,
     );
 }
+
+/// A `put_many` that leaves room passes the putters' wakeup on: a batch of
+/// 3 and a single put waiting on a full buffer of capacity 6, the main
+/// thread getting all 10 items (no close). Random scheduler, 20 000
+/// executions, and PCT depth 3, 20 000 — this needs a batch of 2 or more
+/// landing in a buffer that holds 2 or more, which the loom batch models
+/// (capacity 1 and 2) cannot build.
+#[test]
+fn put_many_passes_the_wakeup_on_cap6() {
+    shuttle_runner::random(
+        "put_many_passes_the_wakeup_on_cap6/random",
+        20_000,
+        scenarios::put_many_passes_the_wakeup_on,
+    );
+    shuttle_runner::pct(
+        "put_many_passes_the_wakeup_on_cap6/pct",
+        20_000,
+        3,
+        scenarios::put_many_passes_the_wakeup_on,
+    );
+}

@@ -1260,3 +1260,33 @@ pub fn join_waits_for_put_many_tasks() {
     worker.join().unwrap();
     assert!(buffer.task_done().is_err(), "more tasks than items put");
 }
+
+/// A `put_many` that leaves room must pass the putters' wakeup on. A full
+/// buffer of capacity 6; a `put_many` of 3 items and a `put` of 1 wait on
+/// it; the main thread then gets all 10 items one by one (no close). When
+/// the batch lands in a buffer that already holds 2, 1 slot is left over
+/// for the waiting `put`, and only the batch's putter can wake it: the
+/// gets that made the room did not start from "full".
+pub fn put_many_passes_the_wakeup_on() {
+    let capacity = 6;
+    let buffer = SharedBuffer::<u32>::new(capacity);
+    assert!(buffer.put_many((0..capacity).map(|i| item(9, i))).is_ok());
+    let batch = {
+        let buffer = buffer.clone();
+        thread::spawn(move || assert!(buffer.put_many((0..3).map(|i| item(0, i))).is_ok()))
+    };
+    let single = {
+        let buffer = buffer.clone();
+        thread::spawn(move || assert!(buffer.put(item(1, 0)).is_ok()))
+    };
+    let delivered: Vec<u32> = (0..capacity + 4)
+        .map(|_| buffer.get().expect("get failed on an open buffer"))
+        .collect();
+    batch.join().unwrap();
+    single.join().unwrap();
+    let expected = (0..capacity)
+        .map(|i| item(9, i))
+        .chain((0..3).map(|i| item(0, i)))
+        .chain([item(1, 0)]);
+    assert_exactly_once(delivered, expected);
+}
