@@ -119,6 +119,7 @@ mod buffer;
 mod consumer;
 mod error;
 mod events;
+mod fault;
 mod producer;
 mod stats;
 mod sync;
@@ -132,8 +133,13 @@ pub use error::{
 pub use stats::{Stats, WorkerStats};
 pub use system::{Message, ProducerConsumerSystem, Report};
 
+/// Hooks that let a model drive time, wakeups and known bugs; present only
+/// in `cfg(loom)` and `cfg(shuttle)` builds.
 #[cfg(any(loom, shuttle))]
-pub use sync::model;
+pub mod model {
+    pub use crate::fault::{Fault, inject};
+    pub use crate::sync::model::*;
+}
 
 #[doc(hidden)]
 pub mod __private {

@@ -423,6 +423,7 @@ impl Condvar {
 /// Hooks that let a model drive time and wakeups; they exist only in
 /// `cfg(loom)` and `cfg(shuttle)` builds.
 #[cfg(any(loom, shuttle))]
+#[allow(unreachable_pub)] // its items are re-exported as `prodcon::model`
 pub mod model {
     use super::{Arc, Instant, atomic, imp};
     use std::collections::VecDeque;
