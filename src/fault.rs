@@ -33,7 +33,7 @@
 /// reject it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[cfg_attr(not(any(loom, shuttle)), allow(unreachable_pub, dead_code))]
+#[cfg_attr(not(model), allow(unreachable_pub, dead_code))]
 pub enum Fault {
     /// Placeholder so that the enum is never empty before the catalog fills it.
     #[doc(hidden)]
@@ -41,27 +41,27 @@ pub enum Fault {
 }
 
 impl Fault {
-    #[cfg(any(loom, shuttle))]
+    #[cfg(model)]
     fn bit(self) -> u64 {
         1 << (self as u32)
     }
 }
 
 /// Whether `fault` is switched on. Always `false` in a std build.
-#[cfg(not(any(loom, shuttle)))]
+#[cfg(not(model))]
 #[inline(always)]
 #[allow(dead_code)]
 pub(crate) const fn active(_fault: Fault) -> bool {
     false
 }
 
-#[cfg(any(loom, shuttle))]
+#[cfg(model)]
 std::thread_local! {
     static ACTIVE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// Whether `fault` is switched on for the model running on this thread.
-#[cfg(any(loom, shuttle))]
+#[cfg(model)]
 #[allow(dead_code)]
 pub(crate) fn active(fault: Fault) -> bool {
     ACTIVE.with(|set| set.get() & fault.bit() != 0)
@@ -70,7 +70,7 @@ pub(crate) fn active(fault: Fault) -> bool {
 /// Runs `f` (typically a whole `loom::model` or shuttle run) with `faults`
 /// switched on, and switches them off again afterwards, also when `f`
 /// panics, as a model that rejects a bug does.
-#[cfg(any(loom, shuttle))]
+#[cfg(model)]
 pub fn inject<R>(faults: &[Fault], f: impl FnOnce() -> R) -> R {
     struct Restore(u64);
     impl Drop for Restore {
@@ -83,17 +83,17 @@ pub fn inject<R>(faults: &[Fault], f: impl FnOnce() -> R) -> R {
     f()
 }
 
-#[cfg(all(test, any(loom, shuttle)))]
+#[cfg(all(test, model))]
 mod tests {
     use super::{Fault, active, inject};
     use crate::sync::thread;
 
-    #[cfg(loom)]
+    #[cfg(model = "loom")]
     fn model(f: impl Fn() + Send + Sync + 'static) {
         loom::model(f);
     }
 
-    #[cfg(shuttle)]
+    #[cfg(model = "shuttle")]
     fn model(f: impl Fn() + Send + Sync + 'static) {
         shuttle::check_random(f, 10);
     }

@@ -116,29 +116,41 @@
 #![forbid(unsafe_code)]
 
 mod buffer;
-mod consumer;
 mod error;
-mod events;
 mod fault;
-mod producer;
-mod stats;
+mod pipeline;
 mod sync;
-mod system;
 
 pub use buffer::SharedBuffer;
 pub use error::{
     GetError, GetTimeoutError, PutError, PutTimeoutError, SystemError, TaskDoneError, TryGetError,
     TryPutError,
 };
-pub use stats::{Stats, WorkerStats};
-pub use system::{Message, ProducerConsumerSystem, Report};
+pub use pipeline::{ProducerConsumerSystem, Report, Stats, WorkerStats};
 
-/// Hooks that let a model drive time, wakeups and known bugs; present only
-/// in `cfg(loom)` and `cfg(shuttle)` builds.
-#[cfg(any(loom, shuttle))]
+/// What a model (a loom or shuttle test) can use besides prodcon's own
+/// types; present only in model builds (`--cfg loom`, `--cfg shuttle`,
+/// `--cfg prodcon_loom`, `--cfg prodcon_shuttle`).
+///
+/// * [`Timer`](model::Timer), [`elapsed`](model::elapsed): model time, so
+///   that timed waits can time out at moments the checker chooses.
+/// * [`spurious_wakeup`](model::spurious_wakeup): wakes every waiter without
+///   a notification.
+/// * [`Mutex`](model::Mutex), [`Condvar`](model::Condvar),
+///   [`Instant`](model::Instant): the primitives prodcon itself runs on in
+///   a model, for code of one's own that should time out and wake
+///   spuriously the same way.
+/// * [`Fault`](model::Fault), [`inject`](model::inject): prodcon's
+///   mutation switches, the known bugs its own suites show they reject.
+///
+/// Model mode is for testing; this module is outside prodcon's semver
+/// promises, as crossbeam says of its `crossbeam_loom` cfg.
+#[cfg(model)]
 pub mod model {
     pub use crate::fault::{Fault, inject};
-    pub use crate::sync::model::*;
+    pub use crate::sync::model::{
+        Condvar, Instant, Mutex, MutexGuard, Timer, elapsed, spurious_wakeup,
+    };
 }
 
 #[doc(hidden)]
@@ -147,5 +159,5 @@ pub mod __private {
     /// rustdoc does not see those cfgs, but doctests link the model-built
     /// library, where a buffer may only be used inside a model: the
     /// doctests check this and return early.
-    pub const MODEL_BUILD: bool = cfg!(any(loom, shuttle));
+    pub const MODEL_BUILD: bool = cfg!(model);
 }

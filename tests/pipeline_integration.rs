@@ -974,16 +974,6 @@ fn producer_and_consumer_delays_are_applied() {
     }
 }
 
-/// `Message::is_item` and `into_item` tell items from pills.
-#[test]
-fn messages_tell_items_from_pills() {
-    use prodcon::Message;
-    assert!(Message::Item(3).is_item());
-    assert!(!Message::<u8>::PoisonPill.is_item());
-    assert_eq!(Message::Item(3).into_item(), Some(3));
-    assert_eq!(Message::<u8>::PoisonPill.into_item(), None);
-}
-
 /// `Report` and `ProducerConsumerSystem` print their state with `Debug`,
 /// without needing `T: Debug`.
 #[test]

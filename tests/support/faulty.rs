@@ -7,10 +7,11 @@
 //! `BUG` changes exactly one thing, at the line marked `BUG`, into a bug
 //! that has shipped in real blocking queues.
 
-use super::facade::{Arc, Condvar, Instant, Mutex, MutexGuard};
 use super::queue::{Queue, StopTimer};
+use prodcon::model::{Condvar, Instant, Mutex, MutexGuard};
 use prodcon::{GetTimeoutError, PutTimeoutError, TaskDoneError};
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The catalog. (h), the pipeline that sends one poison pill too few, is a
@@ -352,11 +353,11 @@ impl<T: Send + 'static, const BUG: u8> Queue<T> for Faulty<T, BUG> {
     }
 
     fn start_timer(firings: usize) -> StopTimer {
-        let timer = super::facade::model::Timer::start(firings);
+        let timer = prodcon::model::Timer::start(firings);
         StopTimer(Box::new(move || timer.stop()))
     }
 
     fn spurious_wakeup() {
-        super::facade::model::spurious_wakeup()
+        prodcon::model::spurious_wakeup()
     }
 }

@@ -10,9 +10,9 @@
 //! when the run began, so a shuttle test wraps its run in
 //! [`with_event_capture`].
 
-use super::facade::thread;
 use super::scenarios::assert_exactly_once;
-use prodcon::{Message, ProducerConsumerSystem, Report, SharedBuffer};
+use super::thread;
+use prodcon::{ProducerConsumerSystem, Report, SharedBuffer};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};
@@ -271,6 +271,13 @@ fn outcome(
 // The test-tree orchestrator: the seed's graceful protocol over the public
 // SharedBuffer, with bug (h) injectable.
 // ---------------------------------------------------------------------------
+
+/// What the test-tree orchestrator's buffer carries (the library's own
+/// message type is private).
+enum Message<T> {
+    Item(T),
+    PoisonPill,
+}
 
 /// `PILLS_SHORT == 0`: correct. `1`: bug (h), the orchestrator sends one
 /// poison pill too few, so one consumer never hears that it is over.

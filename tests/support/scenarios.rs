@@ -8,8 +8,8 @@
 //! values are exact for the interleaving being explored, and they add no
 //! states to the search.
 
-use super::facade::thread;
 use super::queue::Queue;
+use super::thread;
 use prodcon::{GetTimeoutError, PutTimeoutError};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -942,7 +942,7 @@ pub fn spurious_wakeups_everywhere<Q: Queue<u32>>(
     let waker = thread::spawn(move || {
         for _ in 0..wakeups {
             Q::spurious_wakeup();
-            thread::sleep(Duration::ZERO);
+            thread::yield_now();
         }
     });
     let consumer_threads: Vec<_> = (0..consumers)

@@ -4,63 +4,14 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::consumer::{Consumer, Sink};
+use super::events::{self, Describe};
+use super::message::Message;
+use super::producer::{Producer, ProducerConfig};
+use super::stats::{self, Counters, Stats};
 use crate::buffer::SharedBuffer;
-use crate::consumer::{Consumer, Sink};
 use crate::error::SystemError;
-use crate::events::{self, Describe};
-use crate::producer::{Producer, ProducerConfig};
-use crate::stats::{self, Counters, Stats};
 use crate::sync::{Arc, Mutex, thread};
-
-/// What travels through the system's buffer: an item, or the signal for
-/// one consumer to stop.
-///
-/// A typed message rather than a sentinel value, so that no item can ever
-/// be mistaken for a pill.
-///
-/// # Examples
-///
-/// ```
-/// use prodcon::Message;
-///
-/// let messages = [Message::Item("job"), Message::PoisonPill];
-/// assert!(messages[0].is_item());
-/// assert_eq!(messages[1].clone().into_item(), None);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Message<T> {
-    /// A work item.
-    Item(T),
-    /// Tells the consumer that takes it to finish.
-    PoisonPill,
-}
-
-impl<T> Message<T> {
-    /// `true` for [`Message::Item`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert!(prodcon::Message::Item(1).is_item());
-    /// ```
-    pub fn is_item(&self) -> bool {
-        matches!(self, Message::Item(_))
-    }
-
-    /// The item, or `None` for a pill.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// assert_eq!(prodcon::Message::Item(1).into_item(), Some(1));
-    /// ```
-    pub fn into_item(self) -> Option<T> {
-        match self {
-            Message::Item(item) => Some(item),
-            Message::PoisonPill => None,
-        }
-    }
-}
 
 /// What a shut-down system hands back: every item it ever took from a
 /// source is in exactly one of `consumed` (or a handler), the failed count,
@@ -521,7 +472,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
 
     /// Shuts down the seed system's way, losing nothing: waits for every
     /// producer to finish its source, waits until every item is consumed
-    /// (`join` on the buffer), puts one [`Message::PoisonPill`] per
+    /// (`join` on the buffer), puts one poison pill per
     /// consumer, waits until every pill is taken (`join` again), then joins
     /// the consumer threads. Each consumer stops at its pill and takes
     /// nothing after it.

@@ -4,11 +4,11 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
+use super::events::{self, Describe};
+use super::message::Message;
+use super::stats::Counters;
 use crate::buffer::SharedBuffer;
-use crate::events::{self, Describe};
-use crate::stats::Counters;
 use crate::sync::{Arc, Mutex, thread};
-use crate::system::Message;
 
 /// What a consumer does with each item.
 pub(crate) enum Sink<T> {

@@ -4,12 +4,12 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
+use super::events::{self, Describe};
+use super::message::Message;
+use super::stats::Counters;
 use crate::buffer::SharedBuffer;
 use crate::error::PutTimeoutError;
-use crate::events::{self, Describe};
-use crate::stats::Counters;
 use crate::sync::{Arc, thread};
-use crate::system::Message;
 
 /// A registered producer, before it is started.
 pub(crate) struct Producer<T> {

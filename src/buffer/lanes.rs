@@ -1,0 +1,425 @@
+//! The two-lock protocol behind [`SharedBuffer`](super::SharedBuffer):
+//! the state every handle shares, its count invariants, and the put, get,
+//! close, drain and join cores that the public calls funnel into.
+//! DESIGN.md explains the protocol and why it is shaped so.
+
+use std::collections::VecDeque;
+use std::ops::Deref;
+
+use super::wait::{Refused, Side, Wait, wake};
+use crate::error::TaskDoneError;
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::{Condvar, Instant, Mutex, MutexGuard};
+
+/// The state behind every handle: two lanes with a lock each, as in
+/// `java.util.concurrent.LinkedBlockingQueue`, so that a putter and a getter
+/// do not take the same lock for every item.
+///
+/// Putters append to the put lane under its lock. Getters take from the
+/// front of the take lane under its lock; when it runs dry, a getter takes
+/// the put lock as well and moves the put lane's items over (all of them,
+/// by swapping the two queues when the take lane is empty). Every item in
+/// the take lane is older than every item in the put lane, so the buffer
+/// stays FIFO. Whenever both locks are held, the take lock is taken first.
+///
+/// How many items the two lanes hold together is the atomic `count`: with
+/// it, each side learns whether there is room or an item without the other
+/// side's lock. A side takes the other's lock only to wake the other side's
+/// waiters, and only on the transition they wait for: a putter that made
+/// the buffer non-empty, a getter that made it non-full. A thread that
+/// finds its side can go on after it (room left after a put, items after a
+/// get) passes a wakeup on to the next waiter of its own side.
+pub(super) struct Shared<T> {
+    /// The newest items. Putters wait on `not_full` with its lock.
+    pub(super) put: Padded<Mutex<Lane<T>>>,
+    /// The oldest items. Getters wait on `not_empty` with its lock.
+    pub(super) take: Padded<Mutex<Lane<T>>>,
+    /// Putters wait here for room.
+    pub(super) not_full: Condvar,
+    /// Getters wait here for an item (or for the close).
+    pub(super) not_empty: Condvar,
+    /// Items in both lanes, with [`CLOSED`] set once closed.
+    ///
+    /// Changed only by a thread that holds a lane's lock: a put adds its
+    /// items after they are in the put lane, with the put lock held; a get
+    /// subtracts them after they left the take lane, with the take lock
+    /// held; `drain` and `close` hold both. So, read with the put lock
+    /// held it is at least what is buffered (room it shows is there), read
+    /// with the take lock held it is at most what is buffered (an item it
+    /// shows is there), and with both held it is exact. A spinner reads it
+    /// with no lock at all (see `block`).
+    pub(super) count: Padded<AtomicUsize>,
+    /// Items put and not yet marked done (by `task_done` or `drain`).
+    /// A put adds to it before its items can be taken.
+    pub(super) unfinished: Padded<AtomicUsize>,
+    /// How many `join`s wait on `all_done`, under its own lock.
+    pub(super) joiners: Mutex<usize>,
+    /// `join` waits here for `unfinished` to reach zero.
+    pub(super) all_done: Condvar,
+    pub(super) capacity: usize,
+}
+
+/// One side's queue and the threads waiting on its condition variable.
+pub(super) struct Lane<T> {
+    pub(super) items: VecDeque<T>,
+    /// Threads blocked on this side's condition variable: notifications
+    /// are sent only when someone is there to receive them.
+    pub(super) waiting: usize,
+}
+
+impl<T> Lane<T> {
+    pub(super) fn new(capacity: usize) -> Self {
+        Lane {
+            items: VecDeque::with_capacity(capacity.min(4096)),
+            waiting: 0,
+        }
+    }
+}
+
+/// A value on a cache line (a pair of lines, for CPUs that fetch two at
+/// once) of its own, so that the two sides' locks and the count do not
+/// bounce one line between the cores that use them.
+#[repr(align(128))]
+pub(super) struct Padded<T>(T);
+
+impl<T> Deref for Padded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The bit of [`Shared::count`] that says "closed".
+pub(super) const CLOSED: usize = 1 << (usize::BITS - 1);
+
+/// The count's ordering. The count is read and changed under a lane's
+/// lock, and what it promises (see [`Shared::count`]) rests on those locks;
+/// `SeqCst` costs nothing more than acquire/release for read-modify-writes
+/// and loads on x86-64 (only a `SeqCst` store would, and there is none),
+/// and keeps the reasoning simple.
+const ORDER: Ordering = Ordering::SeqCst;
+
+impl<T> Shared<T> {
+    pub(super) fn new(capacity: usize) -> Self {
+        Shared {
+            put: Padded(Mutex::new(Lane::new(capacity))),
+            take: Padded(Mutex::new(Lane::new(capacity))),
+            not_full: Condvar::new(),
+            not_empty: Condvar::new(),
+            count: Padded(AtomicUsize::new(0)),
+            unfinished: Padded(AtomicUsize::new(0)),
+            joiners: Mutex::new(0),
+            all_done: Condvar::new(),
+            capacity,
+        }
+    }
+    /// The lock of `side`'s lane.
+    pub(super) fn lane(&self, side: Side) -> MutexGuard<'_, Lane<T>> {
+        match side {
+            Side::Put => self.put.lock(),
+            Side::Get => self.take.lock(),
+        }
+    }
+
+    /// The condition variable `side`'s waiters wait on.
+    pub(super) fn condvar(&self, side: Side) -> &Condvar {
+        match side {
+            Side::Put => &self.not_full,
+            Side::Get => &self.not_empty,
+        }
+    }
+
+    /// The count now (see [`Shared::count`]).
+    pub(super) fn count(&self) -> usize {
+        self.count.load(ORDER)
+    }
+
+    /// Wakes as many of `side`'s waiters as `n` items (or free slots) can
+    /// serve, taking that side's lock to read how many wait. Called with no
+    /// lock held (a lock of the other side would break the lock order).
+    pub(super) fn wake_side(&self, side: Side, n: usize) {
+        let waiting = self.lane(side).waiting;
+        wake(self.condvar(side), waiting, n);
+    }
+
+    /// Wakes every `join`, if any waits.
+    pub(super) fn wake_joiners(&self) {
+        let waiting = *self.joiners.lock();
+        if waiting > 0 {
+            self.all_done.notify_all();
+        }
+    }
+
+    /// Called by a putter that has just appended `n` items to the put lane,
+    /// whose lock is `lane`: counts them, releases the lock, and wakes who
+    /// can now go on.
+    pub(super) fn added(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
+        // Unfinished before a getter can see them: getters reach the put
+        // lane only through its lock, held here.
+        self.unfinished.fetch_add(n, ORDER);
+        let before = self.count.fetch_add(n, ORDER) & !CLOSED;
+        // Room left: another putter may have been woken for the room this
+        // one took, or several slots came free with one wakeup.
+        let pass_on = before + n < self.capacity && lane.waiting > 0;
+        drop(lane);
+        if pass_on {
+            self.not_full.notify_one();
+        }
+        // Getters wait only on an empty buffer, so only the put that ends
+        // "empty" wakes them; getters pass it on from there.
+        if before == 0 {
+            self.wake_side(Side::Get, n);
+        }
+    }
+
+    /// Called by a getter that has just taken `n` items from the take lane,
+    /// whose lock is `lane`: uncounts them, releases the lock, and wakes
+    /// who can now go on.
+    pub(super) fn removed(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
+        let before = self.count.fetch_sub(n, ORDER) & !CLOSED;
+        // Items left: pass the wakeup on to another getter.
+        let pass_on = before > n && lane.waiting > 0;
+        drop(lane);
+        if pass_on {
+            self.not_empty.notify_one();
+        }
+        // Putters wait only on a full buffer, so only the get that ends
+        // "full" wakes them; putters pass it on from there.
+        if before == self.capacity {
+            self.wake_side(Side::Put, n);
+        }
+    }
+
+    /// With the take lock held (`lane`): when the take lane holds fewer than
+    /// `want` items and the count says the put lane holds some, moves the
+    /// put lane's items over, taking the put lock (after the take lock, as
+    /// everywhere). An empty take lane swaps queues with the put lane, which
+    /// moves nothing and so costs the same for any number of items.
+    /// Returns whether the buffer is closed, when it looked (if it did not
+    /// need to look, the take lane had enough and the answer is `false`).
+    pub(super) fn refill(&self, lane: &mut Lane<T>, want: usize) -> bool {
+        let have = lane.items.len();
+        if have >= want {
+            return false;
+        }
+        let count = self.count();
+        // With the take lock held the count is at most what is buffered,
+        // so a count above `have` means the put lane is not empty.
+        if count & !CLOSED > have {
+            let mut put = self.lane(Side::Put);
+            if have == 0 {
+                std::mem::swap(&mut lane.items, &mut put.items);
+            } else {
+                // Moving items runs no user code (no `T::drop`).
+                lane.items.append(&mut put.items);
+            }
+        }
+        // `close` needs the take lock, held here, so this answer holds
+        // until it is released.
+        count & CLOSED != 0
+    }
+
+    /// The one put that every public single-item put funnels into.
+    pub(super) fn put(&self, item: T, wait: Wait) -> Result<(), (T, Refused)> {
+        let mut spun = false;
+        let mut lane = self.lane(Side::Put);
+        loop {
+            let count = self.count();
+            if count & CLOSED != 0 {
+                return Err((item, Refused::Closed));
+            }
+            // With the put lock held the count is at least what is
+            // buffered: the room it shows is there.
+            if count < self.capacity {
+                lane.items.push_back(item);
+                self.added(lane, 1);
+                return Ok(());
+            }
+            // Full: wait for room, or give up. The condition is checked
+            // again after every wakeup (a loop, not an `if`): a wakeup may
+            // be spurious, or another putter may have taken the room.
+            lane = match self.block(Side::Put, lane, wait, &mut spun) {
+                Ok(lane) => lane,
+                Err(refused) => return Err((item, refused)),
+            };
+        }
+    }
+
+    /// Moves as many items from the front of `chunk` into the buffer as fit
+    /// now, at least one, waiting while it is full: the core of
+    /// `put_many`, one lock acquisition per call unless it has to wait.
+    /// `chunk` must not be empty. On close, `chunk` keeps what was not put.
+    pub(super) fn put_some(&self, chunk: &mut VecDeque<T>) -> Result<(), Refused> {
+        debug_assert!(!chunk.is_empty());
+        let mut spun = false;
+        let mut lane = self.lane(Side::Put);
+        loop {
+            let count = self.count();
+            if count & CLOSED != 0 {
+                return Err(Refused::Closed);
+            }
+            if count < self.capacity {
+                let n = (self.capacity - count).min(chunk.len());
+                // Moving items runs no user code (no `T::drop`).
+                lane.items.extend(chunk.drain(..n));
+                self.added(lane, n);
+                return Ok(());
+            }
+            lane = self.block(Side::Put, lane, Wait::Until(None), &mut spun)?;
+        }
+    }
+
+    /// The one get that every public single-item get funnels into.
+    pub(super) fn get(&self, wait: Wait) -> Result<T, Refused> {
+        let mut spun = false;
+        let mut lane = self.lane(Side::Get);
+        loop {
+            // Items first: a getter woken by a notification that also timed
+            // out takes the item it was woken for, so the notification is
+            // never lost with it.
+            let closed = self.refill(&mut lane, 1);
+            if let Some(item) = lane.items.pop_front() {
+                self.removed(lane, 1);
+                return Ok(item);
+            }
+            // Nothing in either lane (a count of zero, read with the take
+            // lock held, after which no get can have happened).
+            if closed {
+                return Err(Refused::Closed);
+            }
+            lane = self.block(Side::Get, lane, wait, &mut spun)?;
+        }
+    }
+
+    /// The core of `get_many` / `get_many_into`: appends up to `max` items
+    /// to `out` under one take-lock acquisition, waiting for at least one
+    /// while the buffer is empty and open. `max == 0` never waits.
+    pub(super) fn get_some(&self, out: &mut Vec<T>, max: usize) -> Result<usize, Refused> {
+        let mut spun = false;
+        let mut lane = self.lane(Side::Get);
+        loop {
+            let closed = self.refill(&mut lane, max.max(1));
+            let n = max.min(lane.items.len());
+            if n > 0 {
+                out.extend(lane.items.drain(..n));
+                self.removed(lane, n);
+                return Ok(n);
+            }
+            if lane.items.is_empty() && closed {
+                return Err(Refused::Closed);
+            }
+            if max == 0 {
+                return Ok(0);
+            }
+            lane = self.block(Side::Get, lane, Wait::Until(None), &mut spun)?;
+        }
+    }
+
+    /// `drain` and, with `close`, `close_and_drain`: both locks at once, so
+    /// that no put or get lands in between.
+    pub(super) fn drain(&self, close: bool) -> Vec<T> {
+        let mut take = self.lane(Side::Get);
+        let mut put = self.lane(Side::Put);
+        let closed_now = close && self.count.fetch_or(CLOSED, ORDER) & CLOSED == 0;
+        // Oldest first. Moving items runs no user code (no `T::drop`).
+        let mut drained: Vec<T> = take.items.drain(..).collect();
+        drained.extend(put.items.drain(..));
+        let n = drained.len();
+        if n > 0 {
+            // With both locks held the count is exact.
+            let before = self.count.fetch_sub(n, ORDER) & !CLOSED;
+            debug_assert_eq!(before, n);
+        }
+        // `task_done` may have run ahead of `get` for some of these items,
+        // so the count can be smaller than what is drained.
+        let unfinished = match self
+            .unfinished
+            .fetch_update(ORDER, ORDER, |u| Some(u.saturating_sub(n)))
+        {
+            Ok(before) | Err(before) => before.saturating_sub(n),
+        };
+        let wake_putters = (n > 0 || closed_now) && put.waiting > 0;
+        let wake_getters = closed_now && take.waiting > 0;
+        drop(put);
+        drop(take);
+        if wake_putters {
+            self.not_full.notify_all();
+        }
+        if wake_getters {
+            self.not_empty.notify_all();
+        }
+        if n > 0 && unfinished == 0 {
+            self.wake_joiners();
+        }
+        drained
+    }
+
+    pub(super) fn join(&self, deadline: Option<Instant>) -> bool {
+        let mut joiners = self.joiners.lock();
+        // `task_done` takes this lock after it brings the count to zero,
+        // so a zero it stores before this look is seen here, and one after
+        // it is followed by a notification this wait receives.
+        while self.unfinished.load(ORDER) > 0 {
+            *joiners += 1;
+            joiners = match deadline {
+                None => self.all_done.wait(joiners),
+                Some(deadline) => {
+                    if Instant::now() >= deadline {
+                        *joiners -= 1;
+                        return false;
+                    }
+                    self.all_done.wait_until(joiners, deadline)
+                }
+            };
+            *joiners -= 1;
+        }
+        true
+    }
+    pub(super) fn close(&self) -> bool {
+        let take = self.lane(Side::Get);
+        let put = self.lane(Side::Put);
+        if self.count.fetch_or(CLOSED, ORDER) & CLOSED != 0 {
+            return false;
+        }
+        let wake_putters = put.waiting > 0;
+        let wake_getters = take.waiting > 0;
+        drop(put);
+        drop(take);
+        if wake_putters {
+            self.not_full.notify_all();
+        }
+        if wake_getters {
+            self.not_empty.notify_all();
+        }
+        true
+    }
+
+    pub(super) fn task_done(&self) -> Result<(), TaskDoneError> {
+        match self
+            .unfinished
+            .fetch_update(ORDER, ORDER, |u| u.checked_sub(1))
+        {
+            Err(_) => Err(TaskDoneError),
+            Ok(before) => {
+                if before == 1 {
+                    self.wake_joiners();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Items buffered now (the count without its closed bit).
+    pub(super) fn len(&self) -> usize {
+        self.count() & !CLOSED
+    }
+
+    pub(super) fn is_closed(&self) -> bool {
+        self.count() & CLOSED != 0
+    }
+
+    pub(super) fn unfinished(&self) -> usize {
+        self.unfinished.load(ORDER)
+    }
+}

@@ -1,0 +1,148 @@
+//! The two lanes and their count: private, and so checked here, where
+//! both lanes can be looked at; the public calls are checked by the
+//! contract, proptest, loom and shuttle suites.
+
+use super::lanes::CLOSED;
+use super::wait::Side;
+use super::*;
+
+/// What the two lanes hold, oldest first, and whether the count says
+/// exactly that many, read with both locks held (the count is exact
+/// then).
+fn lanes<T: Clone>(buffer: &SharedBuffer<T>) -> (Vec<T>, bool) {
+    let take = buffer.shared.lane(Side::Get);
+    let put = buffer.shared.lane(Side::Put);
+    let items: Vec<T> = take.items.iter().chain(put.items.iter()).cloned().collect();
+    let counted = buffer.shared.count() & !CLOSED == items.len();
+    (items, counted)
+}
+
+#[test]
+fn the_count_is_what_both_lanes_hold_after_every_change() {
+    let buffer = SharedBuffer::new(3);
+    let check = |step: &str, expected: &[i32], closed: bool| {
+        let (items, counted) = lanes(&buffer);
+        assert_eq!(items, expected, "items after {step}");
+        assert!(counted, "the count after {step}");
+        assert_eq!(buffer.is_closed(), closed, "closed after {step}");
+    };
+    check("new", &[], false);
+    buffer.put(1).unwrap();
+    check("a put", &[1], false);
+    buffer.put(2).unwrap();
+    buffer.put(3).unwrap();
+    check("puts that fill the buffer", &[1, 2, 3], false);
+    assert_eq!(buffer.get(), Ok(1));
+    check("a get, which moves the put lane over", &[2, 3], false);
+    buffer.put(4).unwrap();
+    check("a put behind the moved items", &[2, 3, 4], false);
+    assert_eq!(buffer.get_many(2), Ok(vec![2, 3]));
+    check("a get_many from the take lane", &[4], false);
+    buffer.put_many([5, 6]).unwrap();
+    assert_eq!(buffer.get_many(5), Ok(vec![4, 5, 6]));
+    check("a get_many from both lanes", &[], false);
+    buffer.put_many([7, 8]).unwrap();
+    assert_eq!(buffer.get(), Ok(7));
+    buffer.put(9).unwrap();
+    assert_eq!(buffer.drain(), vec![8, 9]);
+    check("a drain of both lanes", &[], false);
+    buffer.try_put(10).unwrap();
+    assert_eq!(buffer.try_get(), Ok(10));
+    check("a try_put and a try_get", &[], false);
+    buffer.put(11).unwrap();
+    buffer.close();
+    check("a close with an item left", &[11], true);
+    assert_eq!(buffer.get(), Ok(11));
+    check("a get of the last item after the close", &[], true);
+    let other = SharedBuffer::new(2);
+    other.put(12).unwrap();
+    other.put(13).unwrap();
+    assert_eq!(other.get(), Ok(12));
+    other.put(14).unwrap();
+    assert_eq!(other.close_and_drain(), vec![13, 14]);
+    let (items, counted) = lanes(&other);
+    assert!(items.is_empty() && counted && other.is_closed());
+}
+
+#[test]
+fn spinners_go_on_exactly_when_their_side_may_proceed() {
+    let capacity = 4;
+    for len in 0..=capacity {
+        for closed in [false, true] {
+            let count = len | if closed { CLOSED } else { 0 };
+            assert_eq!(
+                Side::Put.may_go_on(count, capacity),
+                closed || len < capacity,
+                "putter, len {len}, closed {closed}"
+            );
+            assert_eq!(
+                Side::Get.may_go_on(count, capacity),
+                closed || len != 0,
+                "getter, len {len}, closed {closed}"
+            );
+        }
+    }
+}
+
+// `close_and_drain` is crate-private (the pipeline's forceful
+// shutdown), so its waking is checked here; the pipeline's own
+// producers wait with timeouts and would hide a missed wakeup.
+
+/// Waits (without a deadline: a bug shows as a hang) until `f()`.
+fn wait_until(f: impl Fn() -> bool) {
+    while !f() {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn close_and_drain_wakes_blocked_putters_with_their_items() {
+    let buffer = SharedBuffer::new(1);
+    buffer.put(0).unwrap();
+    let putters: Vec<_> = (1..=2)
+        .map(|n| {
+            let buffer = buffer.clone();
+            std::thread::spawn(move || buffer.put(n))
+        })
+        .collect();
+    wait_until(|| buffer.shared.lane(Side::Put).waiting == 2);
+    assert_eq!(buffer.close_and_drain(), vec![0]);
+    let mut back: Vec<i32> = putters
+        .into_iter()
+        .map(|p| p.join().unwrap().unwrap_err().into_inner())
+        .collect();
+    back.sort_unstable();
+    assert_eq!(back, vec![1, 2]);
+    assert!(buffer.is_closed() && buffer.is_empty());
+}
+
+#[test]
+fn close_and_drain_wakes_blocked_getters() {
+    let buffer = SharedBuffer::<i32>::new(1);
+    let getters: Vec<_> = (0..2)
+        .map(|_| {
+            let buffer = buffer.clone();
+            std::thread::spawn(move || buffer.get())
+        })
+        .collect();
+    wait_until(|| buffer.shared.lane(Side::Get).waiting == 2);
+    assert_eq!(buffer.close_and_drain(), Vec::<i32>::new());
+    for getter in getters {
+        assert_eq!(getter.join().unwrap(), Err(GetError));
+    }
+}
+
+#[test]
+fn close_and_drain_wakes_joiners_once_no_task_is_left() {
+    let buffer = SharedBuffer::new(2);
+    buffer.put(1).unwrap();
+    buffer.put(2).unwrap();
+    let joiner = {
+        let buffer = buffer.clone();
+        std::thread::spawn(move || buffer.join())
+    };
+    wait_until(|| *buffer.shared.joiners.lock() == 1);
+    assert_eq!(buffer.close_and_drain(), vec![1, 2]);
+    joiner.join().unwrap();
+    assert_eq!(buffer.unfinished_tasks(), 0);
+}

@@ -1,0 +1,122 @@
+//! Waiting: how long a call may wait, why it gave up, which side it is
+//! on, and the one place where a thread spins, parks and is woken.
+
+use std::time::Duration;
+
+use super::lanes::{CLOSED, Lane, Shared};
+use crate::sync::atomic::Ordering;
+use crate::sync::{Condvar, Instant, MutexGuard, spin};
+
+/// How long an operation may wait: not at all, or until an optional
+/// deadline (`None`: forever).
+#[derive(Clone, Copy)]
+pub(super) enum Wait {
+    Never,
+    Until(Option<Instant>),
+}
+
+impl Wait {
+    pub(super) fn from_timeout(timeout: Duration) -> Self {
+        // An overflowing deadline (`Duration::MAX`, say) means "forever".
+        Wait::Until(Instant::after(timeout))
+    }
+}
+
+/// Why an internal put or get did not complete.
+pub(super) enum Refused {
+    /// Full (for a put) or empty (for a get), and the wait ran out or was
+    /// not allowed.
+    NotNow,
+    Closed,
+}
+
+/// Which side of the buffer a thread is on.
+#[derive(Clone, Copy)]
+pub(super) enum Side {
+    /// A putter, waiting for room.
+    Put,
+    /// A getter, waiting for an item or the close.
+    Get,
+}
+
+impl Side {
+    /// Whether a spinner on this side should stop spinning and look under
+    /// the lock, judging by `count` (see [`Shared::count`]): a putter when
+    /// the buffer is closed or not full, a getter when it is closed or not
+    /// empty.
+    pub(super) fn may_go_on(self, count: usize, capacity: usize) -> bool {
+        let closed = count & CLOSED != 0;
+        let len = count & !CLOSED;
+        closed
+            || match self {
+                Side::Put => len < capacity,
+                Side::Get => len != 0,
+            }
+    }
+}
+
+/// Wakes the waiters of `condvar` that `n` new items (or `n` free slots)
+/// can serve, `waiting` being its waiter count read under the lock; called
+/// after the lock is released. A woken thread stays counted until it has
+/// the lock again, so the count may include threads already woken: waking
+/// `min(n, waiting)` may wake more than needed, never fewer.
+pub(super) fn wake(condvar: &Condvar, waiting: usize, n: usize) {
+    if waiting == 0 {
+        return;
+    }
+    if n >= waiting {
+        condvar.notify_all();
+    } else {
+        for _ in 0..n {
+            condvar.notify_one();
+        }
+    }
+}
+
+impl<T> Shared<T> {
+    /// Called, with `side`'s lock held (`lane`), by a putter that found no
+    /// room or a getter that found no item: spins once per call (`spun`)
+    /// with the lock released, and after that parks on the side's
+    /// condition variable, counted in its lane's waiter count. Returns the
+    /// lock, retaken, for the caller to look again: a return promises
+    /// nothing (a wakeup may be spurious, or another thread may have been
+    /// first). `Err(NotNow)` when the caller may not wait or its deadline
+    /// has passed; the lock is released then.
+    pub(super) fn block<'a>(
+        &'a self,
+        side: Side,
+        mut lane: MutexGuard<'a, Lane<T>>,
+        wait: Wait,
+        spun: &mut bool,
+    ) -> Result<MutexGuard<'a, Lane<T>>, Refused> {
+        let deadline = match wait {
+            Wait::Never => return Err(Refused::NotNow),
+            Wait::Until(deadline) => deadline,
+        };
+        // Before parking, once per call: let go of the lock and spin
+        // briefly on the count. The other side usually comes within a
+        // microsecond, and then neither pays for a park and a wake (see
+        // `sync::spin`).
+        if !*spun && spin::enabled() {
+            *spun = true;
+            drop(lane);
+            let capacity = self.capacity;
+            spin::until(|| side.may_go_on(self.count.load(Ordering::Relaxed), capacity));
+            return Ok(self.lane(side));
+        }
+        let condvar = self.condvar(side);
+        lane.waiting += 1;
+        lane = match deadline {
+            None => condvar.wait(lane),
+            Some(deadline) => {
+                if Instant::now() >= deadline {
+                    lane.waiting -= 1;
+                    return Err(Refused::NotNow);
+                }
+                condvar.wait_until(lane, deadline)
+            }
+        };
+        lane.waiting -= 1;
+        Ok(lane)
+    }
+}
