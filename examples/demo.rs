@@ -1,10 +1,10 @@
-//! The seed system's `main.py`, with flags.
+//! The Python original's `main.py`, with flags.
 //!
 //! A `ProducerConsumerSystem<String>` with a buffer of 5, 3 producers × 10
 //! items (`P1-0` … `P3-9`), 2 collecting consumers, small delays and a
 //! graceful shutdown. The library never prints: this demo installs a
 //! `tracing` layer that renders the library's events (target `"prodcon"`)
-//! in the seed's format, or drives a progress bar from the `consumed`
+//! in the Python original's format, or drives a progress bar from the `consumed`
 //! events.
 //!
 //! ```text
@@ -41,14 +41,14 @@ const START_WAIT: Duration = Duration::from_secs(2);
 /// The library's `tracing` target.
 const TARGET: &str = "prodcon";
 
-/// Runs the seed system's demo: N producers put `P<producer>-<i>` strings
+/// Runs the Python original's demo: N producers put `P<producer>-<i>` strings
 /// into a bounded buffer, M consumers collect them, then the system shuts
 /// down and prints its statistics.
 #[derive(Parser, Debug)]
 #[command(
     name = "demo",
-    about = "The seed producer-consumer demo (main.py), rendered from prodcon's tracing events",
-    after_help = "Output: one line per library event, in the seed's format. With --quiet, or by default\n\
+    about = "The Python original's producer-consumer demo (main.py), rendered from prodcon's tracing events",
+    after_help = "Output: one line per library event, in the Python original's format. With --quiet, or by default\n\
                   when producers × items > 1000 (--verbose keeps the lines), a progress bar on\n\
                   stderr (drawn only if stderr is a terminal) replaces them, and the summary adds\n\
                   elapsed time and throughput.\n\
@@ -145,7 +145,7 @@ struct Args {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Shutdown {
-    /// Wait for the producers, drain the buffer, one poison pill per consumer (the seed's)
+    /// Wait for the producers, drain the buffer, one poison pill per consumer (the Python original's)
     Graceful,
     /// After --run-for-ms, close the buffer; report the undelivered items
     Now,
@@ -247,7 +247,7 @@ fn run(args: &Args) -> Result<(), SystemError> {
 
     let started = Instant::now();
     system.start()?;
-    // The seed's workers all print "started" before its main thread prints
+    // The Python original's workers all print "started" before its main thread prints
     // "Initiating graceful shutdown"; here they are threads racing the main
     // one, so wait for their `*_started` events first.
     printer.wait_started(producers + consumers, START_WAIT);
@@ -308,7 +308,7 @@ fn progress_bar(len: u64) -> ProgressBar {
     bar
 }
 
-/// The seed's `Stats:` line: a Python dict of its six fields.
+/// The Python original's `Stats:` line: a Python dict of its six fields.
 fn seed_stats(stats: &Stats) -> String {
     format!(
         "{{'num_producers': {}, 'num_consumers': {}, 'total_produced': {}, 'total_consumed': {}, \
@@ -322,7 +322,7 @@ fn seed_stats(stats: &Stats) -> String {
     )
 }
 
-/// What prodcon counts beyond the seed: failures and per-worker counts.
+/// What prodcon counts beyond the Python original: failures and per-worker counts.
 fn detail_stats(stats: &Stats) -> String {
     let counts = |workers: &[prodcon::WorkerStats]| {
         let items: Vec<String> = workers.iter().map(|w| w.items.to_string()).collect();
@@ -400,7 +400,7 @@ impl Printer {
     }
 }
 
-/// The seed's line for one event; `None` for events it has no line for.
+/// The Python original's line for one event; `None` for events it has no line for.
 fn seed_line(name: &str, e: &Fields) -> Option<String> {
     let n = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |v| v.to_string());
     let (p, c, total) = (n(e.producer), n(e.consumer), n(e.total));
@@ -432,7 +432,7 @@ fn seed_line(name: &str, e: &Fields) -> Option<String> {
     })
 }
 
-/// Turns a Rust `Debug` string (`"P1-0"`) into the Python `repr` the seed
+/// Turns a Rust `Debug` string (`"P1-0"`) into the Python `repr` the Python original
 /// prints (`'P1-0'`); anything else is shown as it is.
 fn python_repr(debug: &str) -> String {
     match debug.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {

@@ -3,8 +3,8 @@
 //!
 //! prodcon has two layers:
 //!
-//! * [`SharedBuffer<T>`]: a bounded, blocking, closable FIFO buffer — one
-//!   mutex, a condition variable per side — with Python `queue.Queue`'s
+//! * [`SharedBuffer<T>`]: a bounded, blocking, closable FIFO buffer — two
+//!   locks, one per side — with Python `queue.Queue`'s
 //!   task accounting ([`task_done`](SharedBuffer::task_done) /
 //!   [`join`](SharedBuffer::join)). Rejected items always come back inside
 //!   the error.
@@ -93,9 +93,10 @@
 //! [shuttle] under `RUSTFLAGS="--cfg shuttle"`, so the models run this very
 //! code. Under the models the facade's condition variable and clock are
 //! its own, so that a model can make a timed wait time out and any wait
-//! wake spuriously (`prodcon::model`, present in those builds only). Known-buggy buffers in
-//! the test tree show that the models reject real bugs. The repository's
-//! README and VERIFICATION.md list the models and what each proves.
+//! wake spuriously (`prodcon::model`, present in those builds only). A
+//! catalog of known bugs that the models reject shows that the suites can
+//! fail (VERIFICATION.md says where each bug lives). The repository's README and VERIFICATION.md list the models and
+//! what each proves; DESIGN.md explains the design.
 //!
 //! # Events
 //!
@@ -109,7 +110,7 @@
 //! `producer` or `consumer` (the 1-based id) and `total`; `produced` and
 //! `consumed` carry `item` after
 //! [`log_items`](ProducerConsumerSystem::log_items). The demo
-//! (`cargo run --example demo`) renders them in the seed system's format.
+//! (`cargo run --example demo`) renders them in the Python original's format.
 //!
 //! [loom]: https://docs.rs/loom
 //! [shuttle]: https://docs.rs/shuttle

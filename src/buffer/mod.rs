@@ -26,7 +26,7 @@ use wait::{Refused, Wait};
 /// threads; every clone refers to the same buffer. It holds at most
 /// [`capacity`](Self::capacity) items. [`put`](Self::put) waits while it is
 /// full and [`get`](Self::get) waits while it is empty, as Python's
-/// `threading.Condition` buffer in the seed system does; `try_*` variants
+/// `threading.Condition` buffer in the Python original does; `try_*` variants
 /// never wait and `*_timeout` variants wait at most a given time.
 ///
 /// Closing ([`close`](Self::close)) stops new items from coming in, but
