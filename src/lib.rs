@@ -136,7 +136,10 @@ pub use pipeline::{ProducerConsumerSystem, Report, Stats, WorkerStats};
 /// * [`Timer`](model::Timer), [`elapsed`](model::elapsed): model time, so
 ///   that timed waits can time out at moments the checker chooses.
 /// * [`spurious_wakeup`](model::spurious_wakeup): wakes every waiter without
-///   a notification.
+///   a notification; [`SpuriousWakeups`](model::SpuriousWakeups) does so from
+///   a thread of the model, at moments the checker chooses.
+/// * [`newest_first`](model::newest_first): under loom, `notify_one` wakes
+///   the newest waiter instead of the longest one.
 /// * [`Mutex`](model::Mutex), [`Condvar`](model::Condvar),
 ///   [`Instant`](model::Instant): the primitives prodcon itself runs on in
 ///   a model, for code of one's own that should time out and wake
@@ -150,7 +153,8 @@ pub use pipeline::{ProducerConsumerSystem, Report, Stats, WorkerStats};
 pub mod model {
     pub use crate::fault::{Fault, inject};
     pub use crate::sync::model::{
-        Condvar, Instant, Mutex, MutexGuard, Timer, elapsed, spurious_wakeup,
+        Condvar, Instant, Mutex, MutexGuard, SpuriousWakeups, Timer, elapsed, newest_first,
+        spurious_wakeup,
     };
 }
 

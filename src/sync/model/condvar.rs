@@ -61,8 +61,8 @@ impl Condvar {
         lock.lock()
     }
 
-    /// Wakes one waiter: the longest one under loom, one chosen by the
-    /// scheduler under shuttle.
+    /// Wakes one waiter: under loom the longest one (or the newest, inside
+    /// [`newest_first`]), under shuttle one the scheduler chooses.
     pub fn notify_one(&self) {
         if let Some(wakeup) = self.shared.take_one() {
             wakeup.wake();
@@ -202,6 +202,7 @@ impl CondvarShared {
             });
             world.timer_wake.notify_one();
         }
+        world.wait_began();
         Some(wakeup)
     }
 
@@ -238,15 +239,47 @@ impl CondvarShared {
     }
 }
 
-/// Which waiter `notify_one` wakes: the longest under loom, any under
-/// shuttle (its random source is part of the replayable schedule).
+/// Which waiter `notify_one` wakes under loom: the longest one, or, inside
+/// [`newest_first`], the newest one. Real condition variables promise no
+/// order; loom has no random choice to branch on, so a model that wants
+/// both orders runs twice (the suites' runner does, for every loom model).
 #[cfg(model = "loom")]
-fn pick(_len: usize) -> usize {
-    0
+pub(super) fn pick(len: usize) -> usize {
+    if NEWEST_FIRST.with(std::cell::Cell::get) {
+        len - 1
+    } else {
+        0
+    }
+}
+
+#[cfg(model = "loom")]
+std::thread_local! {
+    // Per OS thread, as the mutation switches are: loom runs a model's
+    // threads as coroutines on the thread that called it.
+    static NEWEST_FIRST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a whole `loom::model`) with `notify_one` waking the newest
+/// waiter instead of the longest one. Under shuttle the scheduler's random
+/// source already chooses the waiter, so this only runs `f`.
+pub fn newest_first<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(model = "loom")]
+    {
+        struct Restore(bool);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                NEWEST_FIRST.with(|n| n.set(self.0));
+            }
+        }
+        let _restore = Restore(NEWEST_FIRST.with(|n| n.replace(true)));
+        f()
+    }
+    #[cfg(model = "shuttle")]
+    f()
 }
 
 #[cfg(model = "shuttle")]
-fn pick(len: usize) -> usize {
+pub(super) fn pick(len: usize) -> usize {
     use shuttle::rand::Rng;
     shuttle::rand::thread_rng().gen_range(0..len)
 }

@@ -44,8 +44,8 @@ use std::time::Duration;
 mod condvar;
 mod world;
 
-pub use condvar::Condvar;
-pub use world::{Timer, elapsed, spurious_wakeup};
+pub use condvar::{Condvar, newest_first};
+pub use world::{SpuriousWakeups, Timer, elapsed, spurious_wakeup};
 
 /// The model checker's own primitives.
 #[cfg(model = "loom")]
@@ -151,3 +151,6 @@ impl Instant {
         Self::now().0.checked_add(nanos).map(Instant)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -20,6 +20,16 @@ pub(super) struct World {
     timer_on: std::sync::atomic::AtomicBool,
     timer: imp::Mutex<TimerState>,
     pub(super) timer_wake: imp::NativeCondvar,
+    /// Set by `SpuriousWakeups::start`, before any wait.
+    spurious_on: std::sync::atomic::AtomicBool,
+    /// Waits begun since the spurious-wakeup thread last fired, and its stop.
+    spurious: imp::Mutex<SpuriousState>,
+    spurious_wake: imp::NativeCondvar,
+}
+
+struct SpuriousState {
+    waits: usize,
+    stop: bool,
 }
 
 pub(super) struct TimerState {
@@ -62,6 +72,12 @@ impl World {
                 stop: false,
             }),
             timer_wake: imp::NativeCondvar::new(),
+            spurious_on: std::sync::atomic::AtomicBool::new(false),
+            spurious: imp::Mutex::new(SpuriousState {
+                waits: 0,
+                stop: false,
+            }),
+            spurious_wake: imp::NativeCondvar::new(),
         }
     }
 
@@ -72,6 +88,22 @@ impl World {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         list.retain(|weak| weak.strong_count() > 0);
         list.iter().filter_map(Weak::upgrade).collect()
+    }
+
+    fn lock_spurious(&self) -> imp::MutexGuard<'_, SpuriousState> {
+        self.spurious
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Tells the spurious-wakeup thread, if one runs, that a wait began;
+    /// called with the waiter's wait set locked.
+    pub(super) fn wait_began(&self) {
+        if !self.spurious_on.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        self.lock_spurious().waits += 1;
+        self.spurious_wake.notify_one();
     }
 
     pub(super) fn timer_on(&self) -> bool {
@@ -196,6 +228,68 @@ fn fire() -> bool {
             wakeup.wake();
         }
     }
+    true
+}
+
+/// Spurious wakeups at moments the checker chooses: a thread of the model
+/// that, up to `firings` times, waits until some thread has begun a wait
+/// and then wakes every thread waiting on any condition variable of the
+/// crate (as [`spurious_wakeup`] does). Because the checker schedules it
+/// like any other thread, a firing is explored at every point after a wait
+/// began: it can reach a putter, a getter, a timed waiter or a joiner,
+/// between any two steps of the others.
+///
+/// Start it at the top of the model, before any wait, and
+/// [`stop`](SpuriousWakeups::stop) it before the model returns.
+#[derive(Debug)]
+pub struct SpuriousWakeups {
+    thread: imp::thread::JoinHandle<()>,
+}
+
+impl SpuriousWakeups {
+    /// Spawns the thread, which fires at most `firings` times.
+    pub fn start(firings: usize) -> SpuriousWakeups {
+        world()
+            .spurious_on
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        let thread = imp::thread::spawn(move || {
+            for _ in 0..firings {
+                if !fire_spurious() {
+                    return;
+                }
+            }
+        });
+        SpuriousWakeups { thread }
+    }
+
+    /// Stops the thread (if it has firings left) and waits for it to end.
+    pub fn stop(self) {
+        let world = world();
+        world.lock_spurious().stop = true;
+        world.spurious_wake.notify_one();
+        self.thread
+            .join()
+            .expect("model spurious-wakeup thread panicked");
+    }
+}
+
+/// One firing: waits until a wait began since the last one (or the stop),
+/// then wakes every waiter. Returns `false` on stop.
+fn fire_spurious() -> bool {
+    let world = world();
+    let mut state = world.lock_spurious();
+    while state.waits == 0 && !state.stop {
+        state = world
+            .spurious_wake
+            .wait(state)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+    }
+    if state.stop {
+        return false;
+    }
+    state.waits = 0;
+    drop(state);
+    spurious_wakeup();
     true
 }
 
