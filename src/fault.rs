@@ -5,7 +5,7 @@
 //! Each [`Fault`] names one deliberate deviation. Production code asks
 //! [`active`] at the place where the bug would be:
 //!
-//! ```ignore
+//! ```text
 //! if !fault::active(Fault::SkipGetterWakeup) {
 //!     self.not_empty.notify_one();
 //! }
@@ -22,7 +22,7 @@
 //!
 //! A model test turns a switch on with `prodcon::model::inject`:
 //!
-//! ```ignore
+//! ```text
 //! prodcon::model::inject(&[Fault::SkipGetterWakeup], || loom::model(scenario));
 //! ```
 
