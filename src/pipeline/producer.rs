@@ -8,7 +8,7 @@ use super::events::{self, Describe};
 use super::message::Message;
 use super::stats::Counters;
 use crate::buffer::SharedBuffer;
-use crate::error::PutTimeoutError;
+use crate::error::{PutTimeoutError, TryPutError};
 use crate::sync::{Arc, thread};
 
 /// A registered producer, before it is started.
@@ -64,11 +64,19 @@ impl<T: Send + 'static> Producer<T> {
             // from here on, and comes back undelivered if the buffer closes.
             let label = events::label(describe, &item);
             events::produced(id, total, label.as_deref());
-            // The seed producer's loop: put with a timeout and retry until
+            // The Python original's loop: put with a timeout and retry until
             // the item is accepted, so that a full buffer is reported while
             // it lasts and nothing is dropped. A close ends it and hands the
-            // item back.
-            let mut message = Message::Item(item);
+            // item back. An item that fits at once costs no deadline (no
+            // clock read): only a full buffer starts the timed loop.
+            let mut message = match buffer.try_put(Message::Item(item)) {
+                Ok(()) => continue,
+                Err(TryPutError::Full(back)) => back,
+                Err(TryPutError::Closed(back)) => {
+                    events::producer_stopped(id, total);
+                    return back.into_item();
+                }
+            };
             loop {
                 match buffer.put_timeout(message, config.retry_interval) {
                     Ok(()) => break,
@@ -78,10 +86,7 @@ impl<T: Send + 'static> Producer<T> {
                     }
                     Err(PutTimeoutError::Closed(back)) => {
                         events::producer_stopped(id, total);
-                        return match back {
-                            Message::Item(item) => Some(item),
-                            Message::PoisonPill => None,
-                        };
+                        return back.into_item();
                     }
                 }
             }

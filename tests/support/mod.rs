@@ -13,6 +13,7 @@ pub use loom::thread;
 pub use shuttle::thread;
 
 pub mod faulty;
+pub mod paths;
 pub mod pipeline;
 pub mod queue;
 pub mod scenarios;
