@@ -19,7 +19,7 @@
 //! number already put (`progress`) and returns [`Step::Partial`] for an
 //! intermediate step. [`Spec::apply`] is the single-threaded view: a
 //! `put_many` that does not fit whole would wait forever and is `Blocked`.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::collections::VecDeque;
 use std::fmt;

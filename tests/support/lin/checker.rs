@@ -20,9 +20,9 @@
 //! * `put_many` is not atomic: it takes effect in several steps (as many
 //!   items as there is room for, each time), all within its interval.
 //!
-//! Shrinking ([`shrink`]): calls are dropped, a group of calls that share
-//! an item at a time, while the rest still fails, down to a 1-minimal
-//! non-linearizable sub-history.
+//! Shrinking ([`shrink`]): calls are released (made pending), a group of
+//! calls that share an item at a time, while the history still fails, then
+//! dropped: a small non-linearizable sub-history.
 //!
 //! Why not a crate: `lincheck` 0.2 (no memoization, one atomic step per
 //! call, no pending or blocking calls, built on loom 0.6), `todc-utils`
@@ -52,7 +52,8 @@ pub struct Violation {
     pub capacity: usize,
     /// The calls of the recorded history.
     pub recorded: usize,
-    /// A 1-minimal non-linearizable sub-history, sorted by invocation.
+    /// A shrunk non-linearizable sub-history ([`shrink`]), sorted by
+    /// invocation.
     pub minimal: History,
 }
 
@@ -61,8 +62,7 @@ impl fmt::Display for Violation {
         writeln!(
             f,
             "not linearizable (capacity {}): no order of these {} of the {} recorded calls \
-             is explained by the sequential specification (dropping any item's calls, or \
-             any call without an item, makes the rest linearizable)",
+             is explained by the sequential specification",
             self.capacity,
             self.minimal.len(),
             self.recorded
@@ -103,8 +103,13 @@ pub struct Stats {
 /// Whether `history` is linearizable on a buffer of `capacity`; with the
 /// search's size.
 pub fn is_linearizable(capacity: usize, history: &[Event]) -> (bool, Stats) {
-    let mut search = Search::new(history);
+    let mut search = Search::new(history, MAX_CONFIGURATIONS);
     let ok = search.dfs(&Spec::new(capacity));
+    assert!(
+        !search.exhausted,
+        "linearizability search too large ({} calls): record shorter histories",
+        history.len()
+    );
     (
         ok,
         Stats {
@@ -183,35 +188,56 @@ fn item_groups(history: &[Event]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// How large a search the shrinker spends on one candidate; a candidate
+/// whose search is larger counts as linearizable (the group stays).
+const SHRINK_BUDGET: usize = 20_000;
+
+/// Whether `history` surely fails, within the shrinker's budget.
+fn surely_fails(capacity: usize, history: &[Event]) -> bool {
+    let mut search = Search::new(history, SHRINK_BUDGET);
+    let ok = search.dfs(&Spec::new(capacity));
+    !ok && !search.exhausted
+}
+
 /// Shrinks the non-linearizable `history` to a sub-history that still
-/// fails, dropping calls while it does: first the pending calls (they
-/// never cause a failure), then whole groups of calls that share an item
-/// (the put of an item goes with the gets that returned it, so that a
-/// shrunk history never "fails" merely because an item's put was dropped),
-/// until no group can be dropped: a 1-minimal failing sub-history.
+/// fails.
+///
+/// Calls are released a group at a time: the calls that share an item (the
+/// put of an item and the gets that returned it; a call with no item is a
+/// group of its own). A group is released — its calls made *pending*,
+/// free to take effect with any result or not at all — and stays released
+/// if the history still fails: the failure does not depend on those calls.
+/// Released calls stay in the history while the others are tried, so that
+/// they can still explain the others' results (the items of a put that
+/// made a `try_put` find the buffer full): the failure found is the
+/// original one, not one made up by a missing put. At the end the released
+/// and pending calls are dropped (a failing history with a pending call
+/// still fails without it: it has fewer linearizations). A `close` is
+/// never released (every `Closed` result would fail without it). Every
+/// group left was needed when it was tried: releasing it made the history
+/// linearizable. (Not repeated on the result: once the released calls are
+/// gone, a second round would find failures that only their absence
+/// makes, such as a `put_many` that no longer had a reason to stop early.)
 pub fn shrink(capacity: usize, history: &[Event]) -> History {
-    let fails = |h: &[Event]| !is_linearizable(capacity, h).0;
     let mut current: History = history.iter().filter(|e| e.ret.is_some()).cloned().collect();
-    debug_assert!(fails(&current));
-    loop {
-        let mut changed = false;
-        for group in item_groups(&current).into_iter().rev() {
-            let candidate: History = current
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !group.contains(i))
-                .map(|(_, e)| e.clone())
-                .collect();
-            if fails(&candidate) {
-                current = candidate;
-                changed = true;
-                break;
-            }
+    // Calls with no item (queries, empty results) first, then the groups
+    // of items; later ones first.
+    let mut groups = item_groups(&current);
+    groups.sort_by_key(|g| (g.iter().any(|&i| !items_of(&current[i]).is_empty()), !g[0]));
+    for group in groups {
+        if group.iter().any(|&i| current[i].op == Op::Close) {
+            continue;
         }
-        if !changed {
-            break;
+        let mut candidate = current.clone();
+        for &i in &group {
+            candidate[i].ret = None;
+            candidate[i].ret_at = None;
+        }
+        if surely_fails(capacity, &candidate) {
+            current = candidate;
         }
     }
+    current.retain(|e| e.ret.is_some());
     current.sort_by_key(|e| e.call);
     current
 }
@@ -223,10 +249,13 @@ struct Search<'h> {
     /// Per call: items of a `put_many` put so far, or `DONE`.
     progress: Vec<u32>,
     memo: HashSet<(Vec<u32>, Spec)>,
+    /// Configurations the search may visit before it gives up.
+    budget: usize,
+    exhausted: bool,
 }
 
 impl<'h> Search<'h> {
-    fn new(history: &'h [Event]) -> Self {
+    fn new(history: &'h [Event], budget: usize) -> Self {
         let mut events: Vec<&Event> = history.iter().collect();
         events.sort_by_key(|e| e.call);
         let resp = events.iter().map(|e| e.ret_at.unwrap_or(u64::MAX)).collect();
@@ -236,6 +265,8 @@ impl<'h> Search<'h> {
             resp,
             progress,
             memo: HashSet::new(),
+            budget,
+            exhausted: false,
         }
     }
 
@@ -250,11 +281,12 @@ impl<'h> Search<'h> {
         if !self.memo.insert((self.progress.clone(), state.clone())) {
             return false;
         }
-        assert!(
-            self.memo.len() <= MAX_CONFIGURATIONS,
-            "linearizability search too large ({} calls): record shorter histories",
-            self.events.len()
-        );
+        if self.memo.len() > self.budget {
+            self.exhausted = true;
+        }
+        if self.exhausted {
+            return false;
+        }
         // A call can take effect next only if it was invoked before every
         // call still to be linearized has returned.
         let bound = (0..self.events.len())

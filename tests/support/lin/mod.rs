@@ -15,3 +15,4 @@ pub mod spec;
 pub mod checker;
 pub mod recorder;
 pub mod target;
+pub mod workload;

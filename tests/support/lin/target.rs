@@ -130,6 +130,7 @@ impl Target for ReordersGets {
     fn call(&self, op: &Op) -> Ret {
         let single_get = matches!(op, Op::Get | Op::TryGet | Op::GetTimeout);
         if single_get
+            && !self.inner.buffer.is_closed()
             && self.inner.buffer.len() >= 2
             && self.gets.fetch_add(1, Ordering::Relaxed) % self.period == self.period - 1
         {
@@ -151,8 +152,9 @@ impl Target for ReordersGets {
     }
 }
 
-/// Known-buggy: every `period`-th `try_get` reports `Empty` without looking
-/// at the buffer. No item is lost (it stays buffered for the next get).
+/// Known-buggy: every `period`-th `try_get` on an open buffer reports
+/// `Empty` without looking at the buffer. No item is lost (it stays
+/// buffered for the next get).
 #[derive(Debug)]
 pub struct SpuriousEmpty {
     pub inner: Real,
@@ -173,6 +175,7 @@ impl SpuriousEmpty {
 impl Target for SpuriousEmpty {
     fn call(&self, op: &Op) -> Ret {
         if *op == Op::TryGet
+            && !self.inner.buffer.is_closed()
             && self.try_gets.fetch_add(1, Ordering::Relaxed) % self.period == self.period - 1
         {
             return Ret::NothingYet;
