@@ -172,12 +172,7 @@ where
 #[test]
 fn real_buffer_histories_are_linearizable() {
     let summary = stress(|capacity| Real::new(capacity, TIMEOUT), 100_000, 1)
-        .unwrap_or_else(|failure| {
-            panic!(
-                "segment {}: {}",
-                failure.segment, failure.violation
-            )
-        });
+        .unwrap_or_else(|failure| panic!("segment {}: {}", failure.segment, failure.violation));
     eprintln!("std linearizability: {summary:?}");
     assert!(summary.calls >= 100_000);
 }
@@ -210,7 +205,10 @@ fn gets_out_of_order_are_rejected() {
             .any(|e| matches!(e.op, Op::Get | Op::TryGet | Op::GetTimeout)),
         "{text}"
     );
-    assert!(violation.minimal.len() < violation.recorded, "not shrunk:\n{text}");
+    assert!(
+        violation.minimal.len() < violation.recorded,
+        "not shrunk:\n{text}"
+    );
 }
 
 #[test]
@@ -218,5 +216,8 @@ fn a_spurious_empty_is_rejected() {
     let violation = rejected(|capacity| SpuriousEmpty::new(Real::new(capacity, TIMEOUT), 2));
     let text = violation.to_string();
     assert!(text.contains("try_get() -> Empty/Timeout"), "{text}");
-    assert!(violation.minimal.len() < violation.recorded, "not shrunk:\n{text}");
+    assert!(
+        violation.minimal.len() < violation.recorded,
+        "not shrunk:\n{text}"
+    );
 }

@@ -13,6 +13,9 @@
 //! specification blocked it; a single-threaded caller with a zero timeout
 //! sees exactly that result whenever the specification blocks.
 //!
+//! Under concurrency the batch calls may move fewer items per step than a
+//! single thread sees ([`Batching`]).
+//!
 //! `put_many` is not atomic (its items may interleave with other calls; see
 //! its rustdoc): it moves in as many of its remaining items as there is
 //! room for, in one step, as often as needed. [`Spec::step`] takes the
@@ -92,6 +95,23 @@ pub enum Step {
     Partial(usize),
     /// The call cannot complete now: it would wait.
     Blocked,
+}
+
+/// How many items a batch call moves in one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Batching {
+    /// As many as it can: a `get_many` takes every item there is, up to
+    /// `max`; a `put_many` step puts as many items as there is room for.
+    /// What a single thread sees, and what the rustdoc of the batch calls
+    /// says.
+    Greedy,
+    /// At least one item and at most what `Greedy` moves. The two-lock
+    /// buffer gives no more than this under concurrency: a getter and a
+    /// putter each read the shared count under their own lock, so a
+    /// `get_many` may miss items that a concurrent `put_many` is putting
+    /// while that `put_many` still counts the items being taken (see
+    /// `docs/linearizability.md` for the recorded history).
+    AtLeastOne,
 }
 
 /// The state of the sequential buffer.
@@ -302,6 +322,47 @@ impl Spec {
             Op::IsClosed => Step::Done(Ret::Bool(self.closed)),
             Op::UnfinishedTasks => Step::Done(Ret::Count(self.unfinished)),
         }
+    }
+
+    /// Every way one step of `op` can go, with the state after it (one way
+    /// unless `batching` is `AtLeastOne` and `op` moves a batch).
+    pub fn steps(&self, op: &Op, progress: usize, batching: Batching) -> Vec<(Spec, Step)> {
+        let mut greedy = self.clone();
+        let step = greedy.step(op, progress);
+        if batching == Batching::Greedy {
+            return vec![(greedy, step)];
+        }
+        let mut ways = Vec::new();
+        match (op, &step) {
+            (Op::GetMany(_) | Op::GetManyInto(_), Step::Done(Ret::Items(_) | Ret::GotInto(..))) => {
+                let most = self.items.len() - greedy.items.len();
+                for n in 1..most {
+                    let mut next = self.clone();
+                    let taken: Vec<u32> = next.items.drain(..n).collect();
+                    let ret = match op {
+                        Op::GetMany(_) => Ret::Items(taken),
+                        _ => {
+                            let mut out = vec![u32::MAX];
+                            out.extend(taken);
+                            Ret::GotInto(n, out)
+                        }
+                    };
+                    ways.push((next, Step::Done(ret)));
+                }
+            }
+            (Op::PutMany(items), Step::Done(Ret::Done) | Step::Partial(_)) => {
+                let most = greedy.items.len() - self.items.len();
+                for n in 1..most {
+                    let mut next = self.clone();
+                    next.items.extend(&items[progress..progress + n]);
+                    next.unfinished += n;
+                    ways.push((next, Step::Partial(progress + n)));
+                }
+            }
+            _ => {}
+        }
+        ways.push((greedy, step));
+        ways
     }
 
     /// Whether `op`, called now by the only thread, would wait forever:

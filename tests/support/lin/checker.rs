@@ -17,8 +17,13 @@
 //!   `put_many` takes effect only at a point where the specification lets
 //!   it proceed. A timed call that gave up (`Timeout`) is explained by a
 //!   point in its interval where the specification blocked it.
-//! * `put_many` is not atomic: it takes effect in several steps (as many
-//!   items as there is room for, each time), all within its interval.
+//! * `put_many` is not atomic: it takes effect in several steps, all
+//!   within its interval.
+//! * Batch sizes: by default a `get_many` takes, and a `put_many` step
+//!   puts, at least one item and at most as many as it could
+//!   ([`Batching::AtLeastOne`]); [`check_with`] takes the strict, greedy
+//!   semantics a single thread sees ([`Batching::Greedy`]), which the
+//!   two-lock buffer does not give under concurrency.
 //!
 //! Shrinking ([`shrink`]): calls are released (made pending), a group of
 //! calls that share an item at a time, while the history still fails, then
@@ -37,7 +42,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::recorder::{Event, History};
-use super::spec::{Op, Ret, Spec, Step};
+use super::spec::{Batching, Op, Ret, Spec, Step};
 
 /// Progress of a call that is fully linearized.
 const DONE: u32 = u32::MAX;
@@ -79,7 +84,9 @@ impl fmt::Display for Pretty<'_> {
         let mut events: Vec<&Event> = self.0.iter().collect();
         events.sort_by_key(|e| e.call);
         for e in events {
-            let end = e.ret_at.map_or_else(|| "...".to_string(), |t| t.to_string());
+            let end = e
+                .ret_at
+                .map_or_else(|| "...".to_string(), |t| t.to_string());
             let ret = e
                 .ret
                 .as_ref()
@@ -103,7 +110,16 @@ pub struct Stats {
 /// Whether `history` is linearizable on a buffer of `capacity`; with the
 /// search's size.
 pub fn is_linearizable(capacity: usize, history: &[Event]) -> (bool, Stats) {
-    let mut search = Search::new(history, MAX_CONFIGURATIONS);
+    is_linearizable_with(Batching::AtLeastOne, capacity, history)
+}
+
+/// [`is_linearizable`] with a chosen batch semantics ([`Batching`]).
+pub fn is_linearizable_with(
+    batching: Batching,
+    capacity: usize,
+    history: &[Event],
+) -> (bool, Stats) {
+    let mut search = Search::new(history, MAX_CONFIGURATIONS, batching);
     let ok = search.dfs(&Spec::new(capacity));
     assert!(
         !search.exhausted,
@@ -119,15 +135,26 @@ pub fn is_linearizable(capacity: usize, history: &[Event]) -> (bool, Stats) {
 }
 
 /// Checks `history`; on failure returns the minimal failing sub-history.
+/// The batch calls may move fewer items per step than a single thread
+/// sees ([`Batching::AtLeastOne`]); see [`check_with`] for the strict one.
 pub fn check(capacity: usize, history: &[Event]) -> Result<Stats, Violation> {
-    let (ok, stats) = is_linearizable(capacity, history);
+    check_with(Batching::AtLeastOne, capacity, history)
+}
+
+/// [`check`] with a chosen batch semantics.
+pub fn check_with(
+    batching: Batching,
+    capacity: usize,
+    history: &[Event],
+) -> Result<Stats, Violation> {
+    let (ok, stats) = is_linearizable_with(batching, capacity, history);
     if ok {
         Ok(stats)
     } else {
         Err(Violation {
             capacity,
             recorded: history.len(),
-            minimal: shrink(capacity, history),
+            minimal: shrink(batching, capacity, history),
         })
     }
 }
@@ -136,7 +163,13 @@ pub fn check(capacity: usize, history: &[Event]) -> Result<Stats, Violation> {
 /// linearizable.
 #[track_caller]
 pub fn assert_linearizable(capacity: usize, history: &[Event]) -> Stats {
-    match check(capacity, history) {
+    assert_linearizable_with(Batching::AtLeastOne, capacity, history)
+}
+
+/// [`assert_linearizable`] with a chosen batch semantics.
+#[track_caller]
+pub fn assert_linearizable_with(batching: Batching, capacity: usize, history: &[Event]) -> Stats {
+    match check_with(batching, capacity, history) {
         Ok(stats) => stats,
         Err(violation) => panic!("{violation}"),
     }
@@ -193,8 +226,8 @@ fn item_groups(history: &[Event]) -> Vec<Vec<usize>> {
 const SHRINK_BUDGET: usize = 20_000;
 
 /// Whether `history` surely fails, within the shrinker's budget.
-fn surely_fails(capacity: usize, history: &[Event]) -> bool {
-    let mut search = Search::new(history, SHRINK_BUDGET);
+fn surely_fails(batching: Batching, capacity: usize, history: &[Event]) -> bool {
+    let mut search = Search::new(history, SHRINK_BUDGET, batching);
     let ok = search.dfs(&Spec::new(capacity));
     !ok && !search.exhausted
 }
@@ -218,8 +251,12 @@ fn surely_fails(capacity: usize, history: &[Event]) -> bool {
 /// linearizable. (Not repeated on the result: once the released calls are
 /// gone, a second round would find failures that only their absence
 /// makes, such as a `put_many` that no longer had a reason to stop early.)
-pub fn shrink(capacity: usize, history: &[Event]) -> History {
-    let mut current: History = history.iter().filter(|e| e.ret.is_some()).cloned().collect();
+pub fn shrink(batching: Batching, capacity: usize, history: &[Event]) -> History {
+    let mut current: History = history
+        .iter()
+        .filter(|e| e.ret.is_some())
+        .cloned()
+        .collect();
     // Calls with no item (queries, empty results) first, then the groups
     // of items; later ones first.
     let mut groups = item_groups(&current);
@@ -233,7 +270,7 @@ pub fn shrink(capacity: usize, history: &[Event]) -> History {
             candidate[i].ret = None;
             candidate[i].ret_at = None;
         }
-        if surely_fails(capacity, &candidate) {
+        if surely_fails(batching, capacity, &candidate) {
             current = candidate;
         }
     }
@@ -252,13 +289,17 @@ struct Search<'h> {
     /// Configurations the search may visit before it gives up.
     budget: usize,
     exhausted: bool,
+    batching: Batching,
 }
 
 impl<'h> Search<'h> {
-    fn new(history: &'h [Event], budget: usize) -> Self {
+    fn new(history: &'h [Event], budget: usize, batching: Batching) -> Self {
         let mut events: Vec<&Event> = history.iter().collect();
         events.sort_by_key(|e| e.call);
-        let resp = events.iter().map(|e| e.ret_at.unwrap_or(u64::MAX)).collect();
+        let resp = events
+            .iter()
+            .map(|e| e.ret_at.unwrap_or(u64::MAX))
+            .collect();
         let progress = vec![0; events.len()];
         Search {
             events,
@@ -267,14 +308,14 @@ impl<'h> Search<'h> {
             memo: HashSet::new(),
             budget,
             exhausted: false,
+            batching,
         }
     }
 
     fn dfs(&mut self, state: &Spec) -> bool {
         // Done when every call that returned is linearized; pending ones
         // may be left out.
-        if (0..self.events.len())
-            .all(|i| self.progress[i] == DONE || self.events[i].ret.is_none())
+        if (0..self.events.len()).all(|i| self.progress[i] == DONE || self.events[i].ret.is_none())
         {
             return true;
         }
@@ -304,43 +345,41 @@ impl<'h> Search<'h> {
             if before == DONE {
                 continue;
             }
-            let mut next = state.clone();
-            let after = match next.step(&event.op, before as usize) {
-                Step::Done(ret) => match &event.ret {
-                    Some(recorded) if *recorded != ret => continue,
-                    _ => DONE,
-                },
-                Step::Partial(put) => u32::try_from(put).expect("small batches"),
-                Step::Blocked => match (&event.ret, event.op.timeout_result()) {
-                    // A timed call that gave up while the specification
-                    // blocked it; the state is unchanged.
-                    (Some(recorded), Some(timeout)) if *recorded == timeout => DONE,
-                    _ => continue,
-                },
-            };
-            self.progress[i] = after;
-            if self.dfs(&next) {
-                return true;
+            for (next, step) in state.steps(&event.op, before as usize, self.batching) {
+                let after = match step {
+                    Step::Done(ret) => match &event.ret {
+                        Some(recorded) if *recorded != ret => continue,
+                        _ => DONE,
+                    },
+                    Step::Partial(put) => u32::try_from(put).expect("small batches"),
+                    Step::Blocked => match (&event.ret, event.op.timeout_result()) {
+                        // A timed call that gave up while the specification
+                        // blocked it; the state is unchanged.
+                        (Some(recorded), Some(timeout)) if *recorded == timeout => DONE,
+                        _ => continue,
+                    },
+                };
+                self.progress[i] = after;
+                if self.dfs(&next) {
+                    return true;
+                }
+                self.progress[i] = before;
             }
-            self.progress[i] = before;
         }
         false
     }
 }
 
-/// Builds a history by hand, for tests: `(thread, call, ret_at, op, ret)`,
-/// `ret_at`/`ret` `None` for a pending call.
-pub fn history(events: &[(usize, u64, Option<u64>, Op, Option<super::spec::Ret>)]) -> History {
-    events
-        .iter()
-        .map(|(thread, call, ret_at, op, ret)| Event {
-            thread: *thread,
-            op: op.clone(),
-            ret: ret.clone(),
-            call: *call,
-            ret_at: *ret_at,
-        })
-        .collect()
+/// Builds one call by hand, for tests; `ret_at` and `ret` are `None` for a
+/// pending call.
+pub fn event(thread: usize, call: u64, ret_at: Option<u64>, op: Op, ret: Option<Ret>) -> Event {
+    Event {
+        thread,
+        op,
+        ret,
+        call,
+        ret_at,
+    }
 }
 
 /// Whether `op` appears among the calls of `violation`'s minimal history.

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use prodcon::{
-    GetError, GetTimeoutError, PutError, PutTimeoutError, SharedBuffer, TaskDoneError,
-    TryGetError, TryPutError,
+    GetError, GetTimeoutError, PutError, PutTimeoutError, SharedBuffer, TaskDoneError, TryGetError,
+    TryPutError,
 };
 
 use super::spec::{Op, Ret};
