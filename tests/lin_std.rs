@@ -15,7 +15,7 @@
 //! Real threads explore only the interleavings the OS happens to produce;
 //! shuttle (`tests/shuttle_lin.rs`) and loom (`loom-tests/lin.rs`) control
 //! the schedule. The known-buggy buffers below show that the run rejects
-//! bugs that multiset checks miss, with a minimal history.
+//! bugs that multiset checks miss, with a shrunk history.
 #![cfg(not(any(loom, shuttle)))]
 
 #[path = "support/lin/mod.rs"]

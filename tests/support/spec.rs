@@ -133,20 +133,6 @@ impl Op {
             _ => None,
         }
     }
-
-    /// Whether the call never changes the state (a query).
-    pub fn is_read_only(&self) -> bool {
-        matches!(
-            self,
-            Op::Len
-                | Op::IsEmpty
-                | Op::IsFull
-                | Op::IsClosed
-                | Op::UnfinishedTasks
-                | Op::JoinTimeoutZero
-                | Op::Join
-        )
-    }
 }
 
 impl fmt::Display for Op {
