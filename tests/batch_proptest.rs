@@ -2,205 +2,76 @@
 //!
 //! * A model-based test: random single-threaded sequences that mix
 //!   `put_many`, `get_many` and `get_many_into` with the single-item calls
-//!   run against the real buffer and against a reference model (a
-//!   `VecDeque`, a closed flag and an unfinished-task counter); every
-//!   result, items and error variants included, must agree.
+//!   run against the real buffer and against the sequential specification
+//!   shared with the linearizability checker (`tests/support/spec.rs`);
+//!   every result, items and error variants included, must agree.
 //! * An N:M property on real threads: batch producers and batch consumers
 //!   of random sizes deliver each item exactly once, in each producer's
 //!   order.
 #![cfg(not(any(loom, shuttle)))]
 
-use std::collections::VecDeque;
+#[path = "support/spec.rs"]
+mod spec;
+
 use std::thread;
 
 use proptest::prelude::*;
 
 use prodcon::{GetError, PutError, SharedBuffer, TaskDoneError, TryGetError, TryPutError};
+use spec::{Op, Ret, Spec};
 
 // --- Model-based test ------------------------------------------------------
 
-/// One call on the buffer. The blocking calls are made only when the model
-/// says they cannot block (the test is single-threaded).
-#[derive(Clone, Debug)]
-enum Op {
-    PutMany(Vec<u32>),
-    GetMany(usize),
-    GetManyInto(usize),
-    TryPut(u32),
-    TryGet,
-    Close,
-    Drain,
-    TaskDone,
-    Len,
-    UnfinishedTasks,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Outcome {
-    Done,
-    /// `put_many` refused on a closed buffer, with the items back.
-    RefusedMany(Vec<u32>),
-    /// Items taken by a get (one for `TryGet`), or drained.
-    Got(Vec<u32>),
-    /// `get_many_into`: the count it reported and what the vector holds.
-    GotInto(usize, Vec<u32>),
-    RefusedFull(u32),
-    RefusedClosed(u32),
-    NothingYet,
-    ClosedAndEmpty,
-    Bool(bool),
-    Count(usize),
-    TaskDoneError,
-    /// A blocking call that the model says would block: not made.
-    WouldBlock,
-}
-
-#[derive(Debug)]
-struct Model {
-    capacity: usize,
-    items: VecDeque<u32>,
-    closed: bool,
-    unfinished: usize,
-}
-
-impl Model {
-    /// Would this call wait (single-threaded: forever)?
-    fn would_block(&self, op: &Op) -> bool {
-        match op {
-            // A put_many waits while the items do not all fit, unless the
-            // buffer is closed (then it fails at once) or there is nothing
-            // to put.
-            Op::PutMany(items) => {
-                !self.closed && !items.is_empty() && self.items.len() + items.len() > self.capacity
-            }
-            Op::GetMany(max) | Op::GetManyInto(max) => {
-                *max > 0 && !self.closed && self.items.is_empty()
-            }
-            _ => false,
-        }
-    }
-
-    fn take(&mut self, max: usize) -> Result<Vec<u32>, ()> {
-        if self.items.is_empty() && self.closed {
-            return Err(());
-        }
-        let n = max.min(self.items.len());
-        Ok(self.items.drain(..n).collect())
-    }
-
-    fn apply(&mut self, op: &Op) -> Outcome {
-        if self.would_block(op) {
-            return Outcome::WouldBlock;
-        }
-        match op {
-            Op::PutMany(items) => {
-                if items.is_empty() {
-                    Outcome::Done
-                } else if self.closed {
-                    Outcome::RefusedMany(items.clone())
-                } else {
-                    self.items.extend(items.iter().copied());
-                    self.unfinished += items.len();
-                    Outcome::Done
-                }
-            }
-            Op::GetMany(max) => match self.take(*max) {
-                Ok(items) => Outcome::Got(items),
-                Err(()) => Outcome::ClosedAndEmpty,
-            },
-            Op::GetManyInto(max) => match self.take(*max) {
-                // The real call appends to a vector that already holds a
-                // marker item.
-                Ok(items) => {
-                    let n = items.len();
-                    let mut out = vec![u32::MAX];
-                    out.extend(items);
-                    Outcome::GotInto(n, out)
-                }
-                Err(()) => Outcome::ClosedAndEmpty,
-            },
-            Op::TryPut(item) => {
-                if self.closed {
-                    Outcome::RefusedClosed(*item)
-                } else if self.items.len() == self.capacity {
-                    Outcome::RefusedFull(*item)
-                } else {
-                    self.items.push_back(*item);
-                    self.unfinished += 1;
-                    Outcome::Done
-                }
-            }
-            Op::TryGet => match self.items.pop_front() {
-                Some(item) => Outcome::Got(vec![item]),
-                None if self.closed => Outcome::ClosedAndEmpty,
-                None => Outcome::NothingYet,
-            },
-            Op::Close => {
-                let newly = !self.closed;
-                self.closed = true;
-                Outcome::Bool(newly)
-            }
-            Op::Drain => {
-                let drained: Vec<u32> = self.items.drain(..).collect();
-                self.unfinished = self.unfinished.saturating_sub(drained.len());
-                Outcome::Got(drained)
-            }
-            Op::TaskDone => {
-                if self.unfinished == 0 {
-                    Outcome::TaskDoneError
-                } else {
-                    self.unfinished -= 1;
-                    Outcome::Done
-                }
-            }
-            Op::Len => Outcome::Count(self.items.len()),
-            Op::UnfinishedTasks => Outcome::Count(self.unfinished),
-        }
-    }
-}
-
-fn run_real(buffer: &SharedBuffer<u32>, op: &Op, would_block: bool) -> Outcome {
+/// Makes the call on the real buffer. `None` for a blocking call that the
+/// specification says would wait forever (`would_block`, asked before the
+/// specification applied the op): it is not made. `TryGet` reports its item
+/// as `Ret::Got`, as the specification does.
+fn run_real(buffer: &SharedBuffer<u32>, op: &Op, would_block: bool) -> Option<Ret> {
     if would_block {
-        return Outcome::WouldBlock;
+        return None;
     }
-    match op {
+    Some(match op {
         Op::PutMany(items) => match buffer.put_many(items.iter().copied()) {
-            Ok(()) => Outcome::Done,
-            Err(PutError(back)) => Outcome::RefusedMany(back),
+            Ok(()) => Ret::Done,
+            Err(PutError(back)) => Ret::RefusedMany(back),
         },
         Op::GetMany(max) => match buffer.get_many(*max) {
-            Ok(items) => Outcome::Got(items),
-            Err(GetError) => Outcome::ClosedAndEmpty,
+            Ok(items) => Ret::Items(items),
+            Err(GetError) => Ret::ClosedAndEmpty,
         },
         Op::GetManyInto(max) => {
+            // The vector already holds a marker item, which must stay.
             let mut out = vec![u32::MAX];
             match buffer.get_many_into(&mut out, *max) {
-                Ok(n) => Outcome::GotInto(n, out),
+                Ok(n) => Ret::GotInto(n, out),
                 Err(GetError) => {
                     assert_eq!(out, vec![u32::MAX], "a failed call changed the vector");
-                    Outcome::ClosedAndEmpty
+                    Ret::ClosedAndEmpty
                 }
             }
         }
         Op::TryPut(item) => match buffer.try_put(*item) {
-            Ok(()) => Outcome::Done,
-            Err(TryPutError::Full(item)) => Outcome::RefusedFull(item),
-            Err(TryPutError::Closed(item)) => Outcome::RefusedClosed(item),
+            Ok(()) => Ret::Done,
+            Err(TryPutError::Full(item)) => Ret::RefusedFull(item),
+            Err(TryPutError::Closed(item)) => Ret::RefusedClosed(item),
         },
         Op::TryGet => match buffer.try_get() {
-            Ok(item) => Outcome::Got(vec![item]),
-            Err(TryGetError::Empty) => Outcome::NothingYet,
-            Err(TryGetError::Closed) => Outcome::ClosedAndEmpty,
+            Ok(item) => Ret::Got(item),
+            Err(TryGetError::Empty) => Ret::NothingYet,
+            Err(TryGetError::Closed) => Ret::ClosedAndEmpty,
         },
-        Op::Close => Outcome::Bool(buffer.close()),
-        Op::Drain => Outcome::Got(buffer.drain()),
+        Op::Close => Ret::Bool(buffer.close()),
+        Op::Drain => Ret::Items(buffer.drain()),
         Op::TaskDone => match buffer.task_done() {
-            Ok(()) => Outcome::Done,
-            Err(TaskDoneError) => Outcome::TaskDoneError,
+            Ok(()) => Ret::Done,
+            Err(TaskDoneError) => Ret::TaskDoneError,
         },
-        Op::Len => Outcome::Count(buffer.len()),
-        Op::UnfinishedTasks => Outcome::Count(buffer.unfinished_tasks()),
-    }
+        Op::Len => Ret::Count(buffer.len()),
+        Op::UnfinishedTasks => Ret::Count(buffer.unfinished_tasks()),
+        // The single-item blocking, timed and query calls are
+        // `buffer_proptest.rs`'s.
+        _ => unreachable!("{op} is not generated by this test"),
+    })
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -220,20 +91,16 @@ fn op() -> impl Strategy<Value = Op> {
 
 proptest! {
     /// Every result of a random single-threaded sequence of batch and
-    /// single calls matches the reference model; at the end the real
-    /// buffer holds exactly the model's items and task count.
+    /// single calls matches the sequential specification
+    /// (`tests/support/spec.rs`); at the end the real buffer holds exactly
+    /// the specification's items and task count.
     #[test]
     fn batch_calls_match_the_reference_model(
         capacity in 1usize..=8,
         ops in prop::collection::vec(op(), 0..=150),
     ) {
         let buffer = SharedBuffer::new(capacity);
-        let mut model = Model {
-            capacity,
-            items: VecDeque::new(),
-            closed: false,
-            unfinished: 0,
-        };
+        let mut model = Spec::new(capacity);
         for (step, op) in ops.iter().enumerate() {
             let would_block = model.would_block(op);
             let real = run_real(&buffer, op, would_block);

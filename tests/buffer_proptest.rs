@@ -1,14 +1,17 @@
 //! Property tests for `SharedBuffer<T>`.
 //!
 //! * A model-based test: random single-threaded sequences of buffer calls are
-//!   run against the real buffer and against a reference model written here
-//!   (a `VecDeque`, a closed flag and an unfinished-task counter); every
-//!   single result must agree, error variants and returned items included.
+//!   run against the real buffer and against the sequential specification
+//!   shared with the linearizability checker (`tests/support/spec.rs`);
+//!   every single result must agree, error variants and returned items
+//!   included.
 //! * An N:M property on real std threads: random numbers of producers,
 //!   consumers, capacity and items, each item delivered exactly once.
 #![cfg(not(any(loom, shuttle)))]
 
-use std::collections::VecDeque;
+#[path = "support/spec.rs"]
+mod spec;
+
 use std::thread;
 use std::time::Duration;
 
@@ -18,221 +21,79 @@ use prodcon::{
     GetTimeoutError, PutError, PutTimeoutError, SharedBuffer, TaskDoneError, TryGetError,
     TryPutError,
 };
+use spec::{Op, Ret, Spec};
 
 // --- Model-based test ------------------------------------------------------
 
-/// One call on the buffer. The blocking `Put` / `Get` are made only when the
-/// model says they cannot block (the test is single-threaded); a zero
-/// timeout never waits, so the `*TimeoutZero` calls are deterministic.
-#[derive(Clone, Debug)]
-enum Op {
-    TryPut(u32),
-    Put(u32),
-    PutTimeoutZero(u32),
-    TryGet,
-    Get,
-    GetTimeoutZero,
-    Close,
-    Drain,
-    TaskDone,
-    JoinTimeoutZero,
-    Len,
-    IsFull,
-    IsEmpty,
-    IsClosed,
-    UnfinishedTasks,
-}
-
-/// The result of one call, in a form the real buffer and the model can both
-/// produce and that prints every carried item on failure.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Outcome {
-    /// `Ok(())` of a put or of `task_done`.
-    Done,
-    /// An item taken by a get.
-    Got(u32),
-    /// The items returned by `drain`.
-    Drained(Vec<u32>),
-    Bool(bool),
-    Count(usize),
-    /// A put refused because the buffer was full (`Full` / `Timeout`).
-    RefusedFull(u32),
-    /// A put refused because the buffer was closed.
-    RefusedClosed(u32),
-    /// A get that found the buffer empty but open (`Empty` / `Timeout`).
-    NothingYet,
-    /// A get that found the buffer closed and empty.
-    ClosedAndEmpty,
-    TaskDoneError,
-    /// A blocking call that the model says would block forever: not made.
-    WouldBlock,
-}
-
-/// The reference model of the contract.
-#[derive(Debug)]
-struct Model {
-    capacity: usize,
-    items: VecDeque<u32>,
-    closed: bool,
-    unfinished: usize,
-}
-
-impl Model {
-    fn new(capacity: usize) -> Self {
-        Model {
-            capacity,
-            items: VecDeque::new(),
-            closed: false,
-            unfinished: 0,
-        }
+/// Makes the call on the real buffer, timed calls with a zero timeout (which
+/// never waits, so the test stays deterministic). `None` for a blocking call
+/// that the specification says would wait forever (`would_block`, asked
+/// before the specification applied the op): it is not made.
+fn run_real(buffer: &SharedBuffer<u32>, op: &Op, would_block: bool) -> Option<Ret> {
+    if would_block {
+        return None;
     }
-
-    fn would_block_put(&self) -> bool {
-        !self.closed && self.items.len() == self.capacity
-    }
-
-    fn would_block_get(&self) -> bool {
-        !self.closed && self.items.is_empty()
-    }
-
-    /// Closed wins over full: a put on a closed, full buffer is `Closed`.
-    fn put(&mut self, item: u32) -> Outcome {
-        if self.closed {
-            Outcome::RefusedClosed(item)
-        } else if self.items.len() == self.capacity {
-            Outcome::RefusedFull(item)
-        } else {
-            self.items.push_back(item);
-            self.unfinished += 1;
-            Outcome::Done
-        }
-    }
-
-    /// Items win over closed: a closed buffer still hands out what it holds.
-    fn get(&mut self) -> Outcome {
-        match self.items.pop_front() {
-            Some(item) => Outcome::Got(item),
-            None if self.closed => Outcome::ClosedAndEmpty,
-            None => Outcome::NothingYet,
-        }
-    }
-
-    fn apply(&mut self, op: &Op) -> Outcome {
-        match *op {
-            Op::TryPut(item) | Op::PutTimeoutZero(item) => self.put(item),
-            Op::Put(_) if self.would_block_put() => Outcome::WouldBlock,
-            Op::Put(item) => self.put(item),
-            Op::TryGet | Op::GetTimeoutZero => self.get(),
-            Op::Get if self.would_block_get() => Outcome::WouldBlock,
-            Op::Get => self.get(),
-            Op::Close => {
-                let newly = !self.closed;
-                self.closed = true;
-                Outcome::Bool(newly)
-            }
-            Op::Drain => {
-                let drained: Vec<u32> = self.items.drain(..).collect();
-                // Drained items stop counting; `task_done` may have run ahead
-                // of `get`, so the count never goes below zero.
-                self.unfinished = self.unfinished.saturating_sub(drained.len());
-                Outcome::Drained(drained)
-            }
-            Op::TaskDone => {
-                if self.unfinished == 0 {
-                    Outcome::TaskDoneError
-                } else {
-                    self.unfinished -= 1;
-                    Outcome::Done
-                }
-            }
-            Op::JoinTimeoutZero => Outcome::Bool(self.unfinished == 0),
-            Op::Len => Outcome::Count(self.items.len()),
-            Op::IsFull => Outcome::Bool(self.items.len() == self.capacity),
-            Op::IsEmpty => Outcome::Bool(self.items.is_empty()),
-            Op::IsClosed => Outcome::Bool(self.closed),
-            Op::UnfinishedTasks => Outcome::Count(self.unfinished),
-        }
-    }
-}
-
-fn from_try_put(result: Result<(), TryPutError<u32>>) -> Outcome {
-    match result {
-        Ok(()) => Outcome::Done,
-        Err(TryPutError::Full(item)) => Outcome::RefusedFull(item),
-        Err(TryPutError::Closed(item)) => Outcome::RefusedClosed(item),
-    }
-}
-
-fn from_put(result: Result<(), PutError<u32>>) -> Outcome {
-    match result {
-        Ok(()) => Outcome::Done,
-        Err(PutError(item)) => Outcome::RefusedClosed(item),
-    }
-}
-
-fn from_put_timeout(result: Result<(), PutTimeoutError<u32>>) -> Outcome {
-    match result {
-        Ok(()) => Outcome::Done,
-        Err(PutTimeoutError::Timeout(item)) => Outcome::RefusedFull(item),
-        Err(PutTimeoutError::Closed(item)) => Outcome::RefusedClosed(item),
-    }
-}
-
-fn from_try_get(result: Result<u32, TryGetError>) -> Outcome {
-    match result {
-        Ok(item) => Outcome::Got(item),
-        Err(TryGetError::Empty) => Outcome::NothingYet,
-        Err(TryGetError::Closed) => Outcome::ClosedAndEmpty,
-    }
-}
-
-fn from_get_timeout(result: Result<u32, GetTimeoutError>) -> Outcome {
-    match result {
-        Ok(item) => Outcome::Got(item),
-        Err(GetTimeoutError::Timeout) => Outcome::NothingYet,
-        Err(GetTimeoutError::Closed) => Outcome::ClosedAndEmpty,
-    }
-}
-
-/// Makes the call on the real buffer. `would_block` comes from the model,
-/// before it applied the op.
-fn run_real(buffer: &SharedBuffer<u32>, op: &Op, would_block: bool) -> Outcome {
-    match *op {
-        Op::TryPut(item) => from_try_put(buffer.try_put(item)),
-        Op::Put(_) | Op::Get if would_block => Outcome::WouldBlock,
-        Op::Put(item) => from_put(buffer.put(item)),
-        Op::PutTimeoutZero(item) => from_put_timeout(buffer.put_timeout(item, Duration::ZERO)),
-        Op::TryGet => from_try_get(buffer.try_get()),
+    Some(match *op {
+        Op::TryPut(item) => match buffer.try_put(item) {
+            Ok(()) => Ret::Done,
+            Err(TryPutError::Full(item)) => Ret::RefusedFull(item),
+            Err(TryPutError::Closed(item)) => Ret::RefusedClosed(item),
+        },
+        Op::Put(item) => match buffer.put(item) {
+            Ok(()) => Ret::Done,
+            Err(PutError(item)) => Ret::RefusedClosed(item),
+        },
+        Op::PutTimeout(item) => match buffer.put_timeout(item, Duration::ZERO) {
+            Ok(()) => Ret::Done,
+            Err(PutTimeoutError::Timeout(item)) => Ret::RefusedFull(item),
+            Err(PutTimeoutError::Closed(item)) => Ret::RefusedClosed(item),
+        },
+        Op::TryGet => match buffer.try_get() {
+            Ok(item) => Ret::Got(item),
+            Err(TryGetError::Empty) => Ret::NothingYet,
+            Err(TryGetError::Closed) => Ret::ClosedAndEmpty,
+        },
         Op::Get => match buffer.get() {
-            Ok(item) => Outcome::Got(item),
-            Err(_) => Outcome::ClosedAndEmpty,
+            Ok(item) => Ret::Got(item),
+            Err(_) => Ret::ClosedAndEmpty,
         },
-        Op::GetTimeoutZero => from_get_timeout(buffer.get_timeout(Duration::ZERO)),
-        Op::Close => Outcome::Bool(buffer.close()),
-        Op::Drain => Outcome::Drained(buffer.drain()),
+        Op::GetTimeout => match buffer.get_timeout(Duration::ZERO) {
+            Ok(item) => Ret::Got(item),
+            Err(GetTimeoutError::Timeout) => Ret::NothingYet,
+            Err(GetTimeoutError::Closed) => Ret::ClosedAndEmpty,
+        },
+        Op::Close => Ret::Bool(buffer.close()),
+        Op::Drain => Ret::Items(buffer.drain()),
         Op::TaskDone => match buffer.task_done() {
-            Ok(()) => Outcome::Done,
-            Err(TaskDoneError) => Outcome::TaskDoneError,
+            Ok(()) => Ret::Done,
+            Err(TaskDoneError) => Ret::TaskDoneError,
         },
-        Op::JoinTimeoutZero => Outcome::Bool(buffer.join_timeout(Duration::ZERO)),
-        Op::Len => Outcome::Count(buffer.len()),
-        Op::IsFull => Outcome::Bool(buffer.is_full()),
-        Op::IsEmpty => Outcome::Bool(buffer.is_empty()),
-        Op::IsClosed => Outcome::Bool(buffer.is_closed()),
-        Op::UnfinishedTasks => Outcome::Count(buffer.unfinished_tasks()),
-    }
+        Op::JoinTimeoutZero => Ret::Bool(buffer.join_timeout(Duration::ZERO)),
+        Op::Len => Ret::Count(buffer.len()),
+        Op::IsFull => Ret::Bool(buffer.is_full()),
+        Op::IsEmpty => Ret::Bool(buffer.is_empty()),
+        Op::IsClosed => Ret::Bool(buffer.is_closed()),
+        Op::UnfinishedTasks => Ret::Count(buffer.unfinished_tasks()),
+        // Not generated here: the batch calls are `batch_proptest.rs`'s,
+        // and `join` is exercised by the threaded property below.
+        Op::PutMany(_) | Op::GetMany(_) | Op::GetManyInto(_) | Op::Join => {
+            unreachable!("{op} is not generated by this test")
+        }
+    })
 }
 
 /// Weighted so that a sequence stays open for a good while (a close is rare)
-/// and the buffer swings between empty and full.
+/// and the buffer swings between empty and full. `Put` / `Get` are made only
+/// when the specification says they cannot block (the test is
+/// single-threaded); `PutTimeout` / `GetTimeout` use a zero timeout.
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         24 => any::<u32>().prop_map(Op::TryPut),
         12 => any::<u32>().prop_map(Op::Put),
-        12 => any::<u32>().prop_map(Op::PutTimeoutZero),
+        12 => any::<u32>().prop_map(Op::PutTimeout),
         20 => Just(Op::TryGet),
         10 => Just(Op::Get),
-        10 => Just(Op::GetTimeoutZero),
+        10 => Just(Op::GetTimeout),
         1 => Just(Op::Close),
         4 => Just(Op::Drain),
         24 => Just(Op::TaskDone),
@@ -247,22 +108,19 @@ fn op() -> impl Strategy<Value = Op> {
 
 proptest! {
     /// Every result of a random single-threaded call sequence, error
-    /// variants and items included, matches the reference model; at the end
-    /// the real buffer holds exactly the model's items.
+    /// variants and items included, matches the sequential specification
+    /// (`tests/support/spec.rs`); at the end the real buffer holds exactly
+    /// the specification's items.
     #[test]
     fn single_thread_calls_match_the_reference_model(
         capacity in 1usize..=8,
         ops in prop::collection::vec(op(), 0..=200),
     ) {
         let buffer = SharedBuffer::new(capacity);
-        let mut model = Model::new(capacity);
+        let mut model = Spec::new(capacity);
         prop_assert_eq!(buffer.capacity(), capacity);
         for (step, op) in ops.iter().enumerate() {
-            let would_block = match op {
-                Op::Put(_) => model.would_block_put(),
-                Op::Get => model.would_block_get(),
-                _ => false,
-            };
+            let would_block = model.would_block(op);
             let real = run_real(&buffer, op, would_block);
             let expected = model.apply(op);
             prop_assert_eq!(
