@@ -60,13 +60,15 @@ fn a_worker_sums_every_job_and_stops() {
     });
 }
 
+/// A pipeline stage: `relay` or its draft.
+type Stage = fn(&WorkQueue, &WorkQueue, fn(u64) -> u64) -> usize;
+
 /// Two stages: the main thread submits a job to `input` and finishes it; a
 /// stage thread relays it (× 10) to `output`; the main thread then works
 /// `output` until it is finished. Capacity 1 each. (With two jobs the
-/// exhaustive search runs for more than ten minutes; the shuttle tests take
-/// five.) `stage` is `relay` or
-/// its draft.
-fn two_stages(stage: fn(&WorkQueue, &WorkQueue, fn(u64) -> u64) -> usize) {
+/// exhaustive search ran for more than ten minutes without ending; the
+/// shuttle model relays five.)
+fn two_stages(stage: Stage) {
     let input = WorkQueue::new(1, 1);
     let output = WorkQueue::new(1, 1);
     let stage = {
@@ -83,7 +85,7 @@ fn two_stages(stage: fn(&WorkQueue, &WorkQueue, fn(u64) -> u64) -> usize) {
 /// every job: exhaustive (14,240 executions).
 #[test]
 fn relay_lets_the_next_stage_stop() {
-    explore(None, || two_stages(|i, o, f| relay(i, o, f)));
+    explore(None, || two_stages(relay));
 }
 
 /// The bug caught: the draft of `relay` never finishes its output, and the
@@ -92,9 +94,7 @@ fn relay_lets_the_next_stage_stop() {
 /// (`relay_lets_the_next_stage_stop`).
 #[test]
 fn catches_a_relay_that_never_finishes_its_output() {
-    let failure = explore_expecting_failure(None, || {
-        two_stages(|i, o, f| drafts::relay_that_never_finishes(i, o, f))
-    });
+    let failure = explore_expecting_failure(None, || two_stages(drafts::relay_that_never_finishes));
     assert!(
         failure.contains("deadlock"),
         "loom failed, but not with a deadlock: {failure:?}"

@@ -68,13 +68,16 @@ fn three_workers_sum_every_job() {
     pct(2, 3, 1_000, model);
 }
 
+/// A pipeline stage: `relay` or its draft.
+type Stage = fn(&WorkQueue, &WorkQueue, fn(u64) -> u64) -> usize;
+
 /// Two stages, with more jobs than the loom model: a producer thread
 /// submits jobs 1..=5 to `input` (capacity 1) and finishes it; a stage
 /// thread relays them (× 10) to `output` (capacity 2); the main thread
 /// works `output` until it is finished; and a thread delivers a spurious
 /// wakeup to every waiter at a point of the scheduler's choosing. The
 /// worker must stop with every job. `stage` is `relay` or its draft.
-fn two_stages(stage: fn(&WorkQueue, &WorkQueue, fn(u64) -> u64) -> usize) {
+fn two_stages(stage: Stage) {
     let input = WorkQueue::new(1, 1);
     let output = WorkQueue::new(2, 2);
     let producer = {
@@ -99,8 +102,8 @@ fn two_stages(stage: fn(&WorkQueue, &WorkQueue, fn(u64) -> u64) -> usize) {
 /// schedules (depth 3).
 #[test]
 fn relay_lets_the_next_stage_stop() {
-    random(3, 1_000, || two_stages(|i, o, f| relay(i, o, f)));
-    pct(4, 3, 1_000, || two_stages(|i, o, f| relay(i, o, f)));
+    random(3, 1_000, || two_stages(relay));
+    pct(4, 3, 1_000, || two_stages(relay));
 }
 
 /// The bug caught: with the draft that never finishes its output, the
@@ -109,9 +112,7 @@ fn relay_lets_the_next_stage_stop() {
 #[test]
 fn catches_a_relay_that_never_finishes_its_output() {
     let failure = run_expecting_failure(|| {
-        random(5, 100, || {
-            two_stages(|i, o, f| drafts::relay_that_never_finishes(i, o, f))
-        });
+        random(5, 100, || two_stages(drafts::relay_that_never_finishes));
     });
     assert!(
         failure.contains("deadlock"),
