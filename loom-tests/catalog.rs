@@ -131,14 +131,14 @@ fn getters_wait_on_empty_cap2() {
 
 /// No pass-on between getters: 2 getters wait on an empty buffer of
 /// capacity 2, the main thread puts 2 items (no close). 3 threads,
-/// preemption bound 2 (the exhaustive search, 80 k executions, takes
-/// about 45 s; the fault needs no preemption at all: the main thread puts
-/// twice and then blocks in a join).
+/// preemption bound 3 (the exhaustive search, 80 k executions, takes
+/// about 45 s; the fault needs few preemptions: the getters must both be
+/// waiting before the main thread puts twice and blocks in a join).
 #[test]
 fn no_getter_pass_on() {
     catch(
         "getters_wait_on_empty_cap2",
-        Some(2),
+        Some(3),
         Fault::NoGetterPassOn,
         getters_wait_on_empty_cap2,
         DEADLOCK,
@@ -147,13 +147,14 @@ fn no_getter_pass_on() {
 
 /// No pass-on between putters: 2 putters wait on a full buffer of capacity
 /// 2, the main thread gets 2 items one by one and joins them (no close).
-/// 3 threads, preemption bound 2 (the fault needs none: the main thread
-/// gets twice and then blocks in a join).
+/// 3 threads, preemption bound 3 (the fault needs few preemptions: the
+/// putters must both be waiting before the main thread gets twice and
+/// blocks in a join).
 #[test]
 fn no_putter_pass_on() {
     catch(
         "putters_share_two_slots",
-        Some(2),
+        Some(3),
         Fault::NoPutterPassOn,
         catalog::putters_share_two_slots,
         DEADLOCK,
@@ -283,13 +284,13 @@ fn forceful_1p_1c() {
 
 /// The real producer drops its item in hand when `shutdown_now` closes the
 /// buffer: 1 producer × 2 items, 1 consumer, capacity 1, the main thread
-/// shutting down at once. 3 threads, preemption bound 2 (the exhaustive
+/// shutting down at once. 3 threads, preemption bound 3 (the exhaustive
 /// search runs for minutes).
 #[test]
 fn producer_drops_item_on_close() {
     catch(
         "shutdown_now_1p_1c_cap1",
-        Some(2),
+        Some(3),
         Fault::ProducerDropsItemOnClose,
         forceful_1p_1c,
         "produced = consumed + failed + undelivered",
@@ -324,6 +325,68 @@ fn consumer_goes_on_after_pill() {
         Fault::ConsumerGoesOnAfterPill,
         pill_drain_1p_1c,
         DEADLOCK,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Paths that the other models do not reach: `try_*` and `drain` racing
+// waiters, `join_timeout` returning `false`. Each passes with every switch
+// off, and is shown to be able to fail by a fault on the path it takes.
+// ---------------------------------------------------------------------------
+
+/// `try_put` wakes a blocked getter (2 threads, exhaustive); with the
+/// getters' transition off by one it does not.
+#[test]
+fn path_try_put_wakes_a_blocked_getter() {
+    catch(
+        "try_put_wakes_a_blocked_getter",
+        None,
+        Fault::WakeGettersOnOne,
+        catalog::try_put_wakes_a_blocked_getter,
+        DEADLOCK,
+    );
+}
+
+/// `try_get` wakes a blocked putter, and single items keep their order (2
+/// threads, exhaustive); with the putter not counted as a waiter it is
+/// not woken.
+#[test]
+fn path_try_get_wakes_a_blocked_putter() {
+    catch(
+        "try_get_wakes_a_blocked_putter",
+        None,
+        Fault::WaiterNotCounted,
+        catalog::try_get_wakes_a_blocked_putter,
+        DEADLOCK,
+    );
+}
+
+/// `drain` racing a getter loses and duplicates nothing (2 threads,
+/// exhaustive); with the getters' transition off by one, a getter that a
+/// drain left waiting is not woken by the next put.
+#[test]
+fn path_drain_races_a_getter() {
+    catch(
+        "drain_races_a_getter",
+        None,
+        Fault::WakeGettersOnOne,
+        catalog::drain_races_a_getter,
+        DEADLOCK,
+    );
+}
+
+/// `join_timeout` returns `false` only once the model clock has reached
+/// its timeout, and `true` only once the task is done (3 threads with the
+/// timer, exhaustive); with `if` instead of `while` around its wait, the
+/// timer's wakeup makes it return `true` early.
+#[test]
+fn path_join_timeout_false_only_after_the_timeout() {
+    catch(
+        "join_timeout_false_only_after_the_timeout",
+        None,
+        Fault::JoinIfNotWhile,
+        catalog::join_timeout_false_only_after_the_timeout,
+        "join_timeout returned true early",
     );
 }
 

@@ -81,7 +81,8 @@ fn close_races_3p_3c_cap1() {
 
 /// `close` wakes one waiter per side: `close` racing blocked puts and gets,
 /// 3 producers × 2 items, 3 consumers, the main thread putting 2 and
-/// closing, capacity 1. Random scheduler, 1 000 executions.
+/// closing, capacity 1. Random scheduler, 1 000 executions; with this seed
+/// the fault is caught in execution 2.
 #[test]
 fn close_wakes_one() {
     catch(
@@ -97,9 +98,10 @@ fn get_timeout_races_puts_2t_2u() {
     scenarios::get_timeout_races_puts::<Buffer>(2, 2, 2)
 }
 
-/// A timed-out getter swallows the notification that woke it: 2 timed and
-/// 2 untimed getters, the main thread putting 4 items, the timer firing up
-/// to twice. Random scheduler, 3 000 executions.
+/// A timed-out getter swallows the notification that woke it: 2 timed and 2
+/// untimed getters, the main thread putting 4 items, the timer firing up to
+/// twice. Random scheduler, 3 000 executions; with this seed the fault is
+/// caught in execution 650.
 #[test]
 fn timeout_swallows_wakeup() {
     catch(
@@ -113,7 +115,8 @@ fn timeout_swallows_wakeup() {
 
 /// `if` instead of `while` around the getter's wait: one getter, the main
 /// thread waking every waiter spuriously and putting one item. Random
-/// scheduler, 1 000 executions.
+/// scheduler, 1 000 executions; with this seed the fault is caught in
+/// execution 1.
 #[test]
 fn get_if_not_while() {
     catch(
@@ -126,7 +129,8 @@ fn get_if_not_while() {
 }
 
 /// Getters woken on the wrong count transition: one getter waits, the main
-/// thread puts one item. Random scheduler, 1 000 executions.
+/// thread puts one item. Random scheduler, 1 000 executions; with this seed
+/// the fault is caught in execution 1.
 #[test]
 fn wake_getters_on_one() {
     catch(
@@ -140,7 +144,8 @@ fn wake_getters_on_one() {
 
 /// The putters' wakeup assumes one item per get: 2 putters wait on a full
 /// buffer of capacity 2, the main thread takes both items with one
-/// `get_many(2)`. Random scheduler, 1 000 executions.
+/// `get_many(2)`. Random scheduler, 1 000 executions; with this seed the
+/// fault is caught in execution 1.
 #[test]
 fn wake_putters_assumes_one_item() {
     catch(
@@ -158,7 +163,7 @@ fn getters_wait_on_empty_cap2() {
 
 /// No pass-on between getters: 2 getters wait on an empty buffer of
 /// capacity 2, the main thread puts 2 items. Random scheduler, 1 000
-/// executions.
+/// executions; with this seed the fault is caught in execution 46.
 #[test]
 fn no_getter_pass_on() {
     catch(
@@ -176,7 +181,7 @@ fn putters_wait_on_full_cap3() {
 
 /// No pass-on between putters: 2 putters wait on a full buffer of capacity
 /// 3, the main thread gets every item one by one. Random scheduler, 1 000
-/// executions.
+/// executions; with this seed the fault is caught in execution 8.
 #[test]
 fn no_putter_pass_on() {
     catch(
@@ -193,9 +198,9 @@ fn fifo_cap3_8_items() {
 }
 
 /// Refill swaps a non-empty take lane away: 1 producer puts 8 items into a
-/// buffer of capacity 3, the main thread alternates `get` and
-/// `get_many(2)` and checks the exact order. Random scheduler, 1 000
-/// executions.
+/// buffer of capacity 3, the main thread alternates `get` and `get_many(2)`
+/// and checks the exact order. Random scheduler, 1 000 executions; with
+/// this seed the fault is caught in execution 15.
 #[test]
 fn refill_swaps_non_empty() {
     catch(
@@ -208,7 +213,8 @@ fn refill_swaps_non_empty() {
 }
 
 /// A waiter not counted in its lane: a putter waits on a full buffer, the
-/// main thread gets twice. Random scheduler, 1 000 executions.
+/// main thread gets twice. Random scheduler, 1 000 executions; with this
+/// seed the fault is caught in execution 7.
 #[test]
 fn waiter_not_counted() {
     catch(
@@ -221,7 +227,8 @@ fn waiter_not_counted() {
 }
 
 /// The spin does not send its caller back to look: one getter waits, the
-/// main thread puts one item. Random scheduler, 1 000 executions.
+/// main thread puts one item. Random scheduler, 1 000 executions; with this
+/// seed the fault is caught in execution 4.
 #[test]
 fn spin_skips_recheck() {
     catch(
@@ -234,7 +241,8 @@ fn spin_skips_recheck() {
 }
 
 /// Getters woken with the put lock held: one getter waits, the main thread
-/// puts one item. Random scheduler, 1 000 executions.
+/// puts one item. Random scheduler, 1 000 executions; with this seed the
+/// fault is caught in execution 2.
 #[test]
 fn wake_getters_under_put_lock() {
     catch(
@@ -248,7 +256,7 @@ fn wake_getters_under_put_lock() {
 
 /// `get` reads the closed bit before it looks for items: the main thread
 /// puts one item and closes, a getter gets until closed. Random scheduler,
-/// 1 000 executions.
+/// 1 000 executions; with this seed the fault is caught in execution 4.
 #[test]
 fn get_checks_closed_first() {
     catch(
@@ -261,7 +269,8 @@ fn get_checks_closed_first() {
 }
 
 /// `drain` wakes no putter: a putter waits on a full buffer, the main
-/// thread drains it. Random scheduler, 1 000 executions.
+/// thread drains it. Random scheduler, 1 000 executions; with this seed the
+/// fault is caught in execution 6.
 #[test]
 fn drain_wakes_no_putter() {
     catch(
@@ -275,7 +284,8 @@ fn drain_wakes_no_putter() {
 
 /// `if` instead of `while` around `join`'s wait: a joiner waits for one
 /// task, the main thread wakes every waiter spuriously and finishes the
-/// task. Random scheduler, 1 000 executions.
+/// task. Random scheduler, 1 000 executions; with this seed the fault is
+/// caught in execution 1.
 #[test]
 fn join_if_not_while() {
     catch(
@@ -292,7 +302,8 @@ fn pill_drain_2p_3c_cap2() {
 }
 
 /// The real graceful shutdown sends one pill too few: 2 producers × 2
-/// items, 3 consumers, capacity 2. Random scheduler, 200 executions.
+/// items, 3 consumers, capacity 2. Random scheduler, 200 executions; with
+/// this seed the fault is caught in execution 1.
 #[test]
 fn one_pill_too_few() {
     catch_pipeline(
@@ -310,7 +321,8 @@ fn forceful_2p_2c_cap1() {
 
 /// The real producer drops its item in hand when `shutdown_now` closes the
 /// buffer: 2 producers × 2 items, 2 consumers, capacity 1. Random
-/// scheduler, 1 000 executions.
+/// scheduler, 1 000 executions; with this seed the fault is caught in
+/// execution 1.
 #[test]
 fn producer_drops_item_on_close() {
     catch_pipeline(
@@ -323,13 +335,14 @@ fn producer_drops_item_on_close() {
 }
 
 /// The real producer drops its item when its timed put times out: 1
-/// producer × 2 items, 1 consumer, capacity 1, graceful shutdown, the
-/// model timer firing once. Random scheduler, 1 000 executions.
+/// producer × 2 items, 1 consumer, capacity 1, graceful shutdown, the model
+/// timer firing once. Random scheduler, 4 000 executions; with this seed
+/// the fault is caught in execution 801.
 #[test]
 fn producer_drops_item_on_retry() {
     catch_pipeline(
         "catalog/pipeline_with_timed_retry",
-        random(1_000),
+        random(4_000),
         Fault::ProducerDropsItemOnRetry,
         catalog::pipeline_with_timed_retry,
         "produced = consumed + failed + undelivered",
@@ -338,7 +351,7 @@ fn producer_drops_item_on_retry() {
 
 /// The real consumer goes on taking after its pill: 2 producers × 2 items,
 /// 3 consumers, capacity 2, graceful shutdown. Random scheduler, 200
-/// executions.
+/// executions; with this seed the fault is caught in execution 1.
 #[test]
 fn consumer_goes_on_after_pill() {
     catch_pipeline(
@@ -347,6 +360,72 @@ fn consumer_goes_on_after_pill() {
         Fault::ConsumerGoesOnAfterPill,
         pill_drain_2p_3c_cap2,
         DEADLOCK,
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Paths that the other models do not reach: `try_*` and `drain` racing
+// waiters, `join_timeout` returning `false`. Each passes with every switch
+// off, and is shown to be able to fail by a fault on the path it takes.
+// ---------------------------------------------------------------------------
+
+/// `try_put` wakes a blocked getter (random scheduler, 1 000 executions);
+/// with the getters' transition off by one it does not; with this seed the
+/// fault is caught in execution 10.
+#[test]
+fn path_try_put_wakes_a_blocked_getter() {
+    catch(
+        "catalog/path/try_put_wakes_a_blocked_getter",
+        random(1_000),
+        Fault::WakeGettersOnOne,
+        catalog::try_put_wakes_a_blocked_getter,
+        DEADLOCK,
+    );
+}
+
+/// `try_get` wakes a blocked putter, and single items keep their order
+/// (random scheduler, 1 000 executions); with the putter not counted as a
+/// waiter it is not woken; with this seed the fault is caught in execution
+/// 3.
+#[test]
+fn path_try_get_wakes_a_blocked_putter() {
+    catch(
+        "catalog/path/try_get_wakes_a_blocked_putter",
+        random(1_000),
+        Fault::WaiterNotCounted,
+        catalog::try_get_wakes_a_blocked_putter,
+        DEADLOCK,
+    );
+}
+
+/// `drain` racing a getter loses and duplicates nothing (random scheduler,
+/// 1 000 executions); with the getters' transition off by one, a getter
+/// that a drain left waiting is not woken by the next put; with this seed
+/// the fault is caught in execution 1.
+#[test]
+fn path_drain_races_a_getter() {
+    catch(
+        "catalog/path/drain_races_a_getter",
+        random(1_000),
+        Fault::WakeGettersOnOne,
+        catalog::drain_races_a_getter,
+        DEADLOCK,
+    );
+}
+
+/// `join_timeout` returns `false` only once the model clock has reached its
+/// timeout, and `true` only once the task is done (random scheduler, 3 000
+/// executions); with `if` instead of `while` around its wait, the timer's
+/// wakeup makes it return `true` early; with this seed the fault is caught
+/// in execution 307.
+#[test]
+fn path_join_timeout_false_only_after_the_timeout() {
+    catch(
+        "catalog/path/join_timeout_false_only_after_the_timeout",
+        random(3_000),
+        Fault::JoinIfNotWhile,
+        catalog::join_timeout_false_only_after_the_timeout,
+        "join_timeout returned true early",
     );
 }
 

@@ -258,3 +258,117 @@ pub fn putters_share_two_slots() {
     all.extend(buffer.drain());
     assert_exactly_once(all, [item(9, 0), item(9, 1), item(0, 0), item(1, 0)]);
 }
+
+// ---------------------------------------------------------------------------
+// Paths that the other models do not reach: `try_*` and `drain` racing
+// waiters, and `join_timeout` returning `false`. No close rescues a
+// sleeper in any of them.
+// ---------------------------------------------------------------------------
+
+/// One getter thread waits on an empty buffer of capacity 1; the main
+/// thread `try_put`s one item (there is room: only the main thread puts).
+/// A `try_put` that makes the buffer non-empty must wake the getter as a
+/// `put` would.
+pub fn try_put_wakes_a_blocked_getter() {
+    let buffer = SharedBuffer::<u32>::new(1);
+    let getter = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.get().expect("get failed on an open buffer"))
+    };
+    assert!(
+        buffer.try_put(item(0, 0)).is_ok(),
+        "try_put failed on an empty, open buffer"
+    );
+    assert_eq!(
+        getter.join().unwrap(),
+        item(0, 0),
+        "lost or duplicated items"
+    );
+}
+
+/// A full buffer of capacity 1 (item `a`); a putter thread puts `b` and may
+/// wait for room; the main thread `try_get`s (the buffer holds `a` until
+/// the main thread takes it, so this succeeds), then `get`s. The `try_get`
+/// that makes the buffer non-full must wake the putter as a `get` would;
+/// the items come out in order.
+pub fn try_get_wakes_a_blocked_putter() {
+    let buffer = SharedBuffer::<u32>::new(1);
+    assert!(buffer.put(item(9, 0)).is_ok());
+    let putter = {
+        let buffer = buffer.clone();
+        thread::spawn(move || {
+            assert!(
+                buffer.put(item(0, 0)).is_ok(),
+                "put failed on an open buffer"
+            )
+        })
+    };
+    let first = buffer.try_get().expect("try_get failed on a full buffer");
+    let second = buffer.get().expect("get failed on an open buffer");
+    putter.join().unwrap();
+    assert_eq!(
+        [first, second],
+        [item(9, 0), item(0, 0)],
+        "lost, duplicated or reordered items"
+    );
+}
+
+/// One getter thread takes one item with `get`; the main thread puts two
+/// items into a buffer of capacity 2 and then drains while the getter may
+/// still be waiting, taking or done. If the drain took both, the main
+/// thread puts a third item for the getter (no close). Every item ends
+/// exactly once: taken by the getter, drained, or (the third) left.
+pub fn drain_races_a_getter() {
+    let buffer = SharedBuffer::<u32>::new(2);
+    let getter = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.get().expect("get failed on an open buffer"))
+    };
+    assert!(buffer.put(item(0, 0)).is_ok());
+    assert!(buffer.put(item(0, 1)).is_ok());
+    let mut all = buffer.drain();
+    assert!(
+        all.windows(2).all(|w| w[0] < w[1]),
+        "drain returned items out of order: {all:?}"
+    );
+    let mut expected = vec![item(0, 0), item(0, 1)];
+    if all.len() == 2 {
+        assert!(buffer.put(item(0, 2)).is_ok());
+        expected.push(item(0, 2));
+    }
+    all.push(getter.join().unwrap());
+    all.extend(buffer.drain());
+    assert_exactly_once(all, expected);
+}
+
+/// `join_timeout` against the model clock: the main thread puts one item;
+/// a joiner thread calls `join_timeout`; the main thread takes the item and
+/// marks it done; the model timer fires once. `true` only once the task is
+/// finished; `false` only once the model clock has reached the timeout.
+pub fn join_timeout_false_only_after_the_timeout() {
+    const TIMEOUT: std::time::Duration = std::time::Duration::from_millis(100);
+    let timer = prodcon::model::Timer::start(1);
+    let buffer = SharedBuffer::<u32>::new(1);
+    assert!(buffer.put(item(0, 0)).is_ok());
+    let joiner = {
+        let buffer = buffer.clone();
+        thread::spawn(move || {
+            if buffer.join_timeout(TIMEOUT) {
+                assert_eq!(
+                    buffer.unfinished_tasks(),
+                    0,
+                    "join_timeout returned true early"
+                );
+            } else {
+                assert!(
+                    prodcon::model::elapsed() >= TIMEOUT,
+                    "join_timeout returned false before its timeout"
+                );
+            }
+        })
+    };
+    assert_eq!(buffer.get(), Ok(item(0, 0)));
+    buffer.task_done().expect("one task_done per item");
+    joiner.join().unwrap();
+    timer.stop();
+}
