@@ -38,6 +38,127 @@ pub enum Fault {
     /// Placeholder so that the enum is never empty before the catalog fills it.
     #[doc(hidden)]
     None,
+
+    // The catalog: the buffer (src/buffer) and the pipeline (src/pipeline).
+    // docs/catalog.md lists, for each, the tests that reject it and what
+    // they report.
+    /// `close` (`lanes.rs`, `Shared::close`) wakes one waiter per side
+    /// (`notify_one`) instead of every one. The first getter woken sees the
+    /// close and returns without passing anything on; the others sleep on a
+    /// closed buffer. Reported as a deadlock.
+    CloseWakesOne,
+    /// A timed waiter (`wait.rs`, `Shared::block`) that is past its
+    /// deadline when it wakes gives up at once, without looking: when a
+    /// notification woke it (rather than the timer), that notification is
+    /// swallowed, and the waiter it should have reached sleeps next to the
+    /// item (or the room). Reported as a deadlock.
+    TimeoutSwallowsWakeup,
+    /// `if` instead of `while` around the getter's wait (`lanes.rs`,
+    /// `Shared::get`): after one wakeup (or one spin) it looks once more
+    /// and, finding nothing, returns as if the buffer were closed. A
+    /// spurious wakeup ends a `get` on an open buffer: reported as "get
+    /// returned on an open, empty buffer".
+    GetIfNotWhile,
+    /// The count transition that wakes getters is off by one (`lanes.rs`,
+    /// `Shared::added`): getters are woken when the count was 1 before the
+    /// put instead of 0, so the put that ends "empty" — the only one they
+    /// wait for — wakes nobody. Reported as a deadlock.
+    WakeGettersOnOne,
+    /// The transition that wakes putters assumes one item per get
+    /// (`lanes.rs`, `Shared::removed`): it tests "one below full after the
+    /// get" instead of "full before it", so a `get_many` that empties a
+    /// full buffer wakes no putter. Reported as a deadlock.
+    WakePuttersAssumesOneItem,
+    /// A getter that leaves items behind does not pass the wakeup on to the
+    /// next getter (`lanes.rs`, `Shared::removed`): with two puts landing
+    /// before the first woken getter takes, the second getter sleeps next
+    /// to an item. Reported as a deadlock.
+    NoGetterPassOn,
+    /// A putter that leaves room does not pass the wakeup on to the next
+    /// putter (`lanes.rs`, `Shared::added`): with two gets freeing two slots
+    /// of a full buffer, only the first of which woke a putter, the second
+    /// putter sleeps next to free room. Reported as a deadlock.
+    NoPutterPassOn,
+    /// Refill swaps the two lanes' queues even when the take lane still
+    /// holds items (`lanes.rs`, `Shared::refill`, reached by a `get_many`
+    /// that wants more than the take lane holds): the older items go
+    /// behind the newer ones. Reported as "reordered".
+    RefillSwapsNonEmpty,
+    /// A thread about to wait is not counted in its lane's waiter count
+    /// (`wait.rs`, `Shared::block`): the other side reads "nobody waits"
+    /// and sends no notification. Reported as a deadlock.
+    WaiterNotCounted,
+    /// After its spin (`wait.rs`, `Shared::block`) a waiter retakes the
+    /// lock and parks at once instead of returning for its caller to look
+    /// again: what the other side did while the lock was released (and the
+    /// waiter was not counted) is missed. Under loom, where the spin has no
+    /// rounds, the switch also turns on the release and retake, which is
+    /// the window that matters. Reported as a deadlock.
+    SpinSkipsRecheck,
+    /// A putter wakes the getters with the put lock still held (`lanes.rs`,
+    /// `Shared::added`): put lock, then take lock, against the order that
+    /// refill keeps (take, then put). A getter refilling at that moment
+    /// and the putter each wait for the other's lock. Reported as a
+    /// deadlock.
+    WakeGettersUnderPutLock,
+    /// `get` checks the closed bit before it looks for items (`lanes.rs`,
+    /// `Shared::get`): after a close, getters return "closed" while items
+    /// are still buffered. Reported as "a getter gave up while items were
+    /// buffered".
+    GetChecksClosedFirst,
+    /// `drain` does not wake the putters waiting on the full buffer it has
+    /// just emptied (`lanes.rs`, `Shared::drain`). Reported as a deadlock.
+    DrainWakesNoPutter,
+    /// `if` instead of `while` around `join`'s wait (`lanes.rs`,
+    /// `Shared::join`): a spurious wakeup ends the join while tasks are
+    /// unfinished. Reported as "join returned early".
+    JoinIfNotWhile,
+    /// The graceful shutdown (`system.rs`,
+    /// `ProducerConsumerSystem::shutdown_graceful`) sends one poison pill
+    /// fewer than there are consumers: one consumer never stops, and the
+    /// shutdown waits for it forever. Reported as a deadlock.
+    OnePillTooFew,
+    /// A producer refused by a closed buffer (`producer.rs`,
+    /// `Producer::run`, during `shutdown_now`) drops the item in hand
+    /// instead of handing it back as undelivered. Reported as "produced =
+    /// consumed + failed + undelivered" (an item is lost).
+    ProducerDropsItemOnClose,
+    /// A producer whose timed put timed out (`producer.rs`,
+    /// `Producer::run`) goes on with its next item instead of retrying the
+    /// one in hand, which is lost. Reported as "produced = consumed +
+    /// failed + undelivered".
+    ProducerDropsItemOnRetry,
+    /// A consumer goes on taking after its poison pill (`consumer.rs`,
+    /// `Consumer::run`): it waits for more on a buffer nobody will fill or
+    /// close, and the shutdown waits for it forever (or it takes another
+    /// consumer's pill). Reported as a deadlock.
+    ConsumerGoesOnAfterPill,
+}
+
+impl Fault {
+    /// Every fault of the catalog (the buffer's and the pipeline's), for the
+    /// tests that check that each has a model that rejects it.
+    #[cfg(model)]
+    pub const CATALOG: &'static [Fault] = &[
+        Fault::CloseWakesOne,
+        Fault::TimeoutSwallowsWakeup,
+        Fault::GetIfNotWhile,
+        Fault::WakeGettersOnOne,
+        Fault::WakePuttersAssumesOneItem,
+        Fault::NoGetterPassOn,
+        Fault::NoPutterPassOn,
+        Fault::RefillSwapsNonEmpty,
+        Fault::WaiterNotCounted,
+        Fault::SpinSkipsRecheck,
+        Fault::WakeGettersUnderPutLock,
+        Fault::GetChecksClosedFirst,
+        Fault::DrainWakesNoPutter,
+        Fault::JoinIfNotWhile,
+        Fault::OnePillTooFew,
+        Fault::ProducerDropsItemOnClose,
+        Fault::ProducerDropsItemOnRetry,
+        Fault::ConsumerGoesOnAfterPill,
+    ];
 }
 
 impl Fault {

@@ -8,6 +8,7 @@ use std::ops::Deref;
 
 use super::wait::{Refused, Side, Wait, wake};
 use crate::error::TaskDoneError;
+use crate::fault::{self, Fault};
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::{Condvar, Instant, Mutex, MutexGuard};
 
@@ -161,14 +162,23 @@ impl<T> Shared<T> {
         let before = self.count.fetch_add(n, ORDER) & !CLOSED;
         // Room left: another putter may have been woken for the room this
         // one took, or several slots came free with one wakeup.
-        let pass_on = before + n < self.capacity && lane.waiting > 0;
+        let pass_on =
+            before + n < self.capacity && lane.waiting > 0 && !fault::active(Fault::NoPutterPassOn);
+        // Getters wait only on an empty buffer, so only the put that ends
+        // "empty" wakes them; getters pass it on from there.
+        let wake_getters = if fault::active(Fault::WakeGettersOnOne) {
+            before == 1
+        } else {
+            before == 0
+        };
+        if wake_getters && fault::active(Fault::WakeGettersUnderPutLock) {
+            self.wake_side(Side::Get, n);
+        }
         drop(lane);
         if pass_on {
             self.not_full.notify_one();
         }
-        // Getters wait only on an empty buffer, so only the put that ends
-        // "empty" wakes them; getters pass it on from there.
-        if before == 0 {
+        if wake_getters && !fault::active(Fault::WakeGettersUnderPutLock) {
             self.wake_side(Side::Get, n);
         }
     }
@@ -179,14 +189,19 @@ impl<T> Shared<T> {
     pub(super) fn removed(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
         let before = self.count.fetch_sub(n, ORDER) & !CLOSED;
         // Items left: pass the wakeup on to another getter.
-        let pass_on = before > n && lane.waiting > 0;
+        let pass_on = before > n && lane.waiting > 0 && !fault::active(Fault::NoGetterPassOn);
         drop(lane);
         if pass_on {
             self.not_empty.notify_one();
         }
         // Putters wait only on a full buffer, so only the get that ends
         // "full" wakes them; putters pass it on from there.
-        if before == self.capacity {
+        let wake_putters = if fault::active(Fault::WakePuttersAssumesOneItem) {
+            before - n + 1 == self.capacity
+        } else {
+            before == self.capacity
+        };
+        if wake_putters {
             self.wake_side(Side::Put, n);
         }
     }
@@ -208,7 +223,7 @@ impl<T> Shared<T> {
         // so a count above `have` means the put lane is not empty.
         if count & !CLOSED > have {
             let mut put = self.lane(Side::Put);
-            if have == 0 {
+            if have == 0 || fault::active(Fault::RefillSwapsNonEmpty) {
                 std::mem::swap(&mut lane.items, &mut put.items);
             } else {
                 // Moving items runs no user code (no `T::drop`).
@@ -273,8 +288,12 @@ impl<T> Shared<T> {
     /// The one get that every public single-item get funnels into.
     pub(super) fn get(&self, wait: Wait) -> Result<T, Refused> {
         let mut spun = false;
+        let mut woken = false;
         let mut lane = self.lane(Side::Get);
         loop {
+            if fault::active(Fault::GetChecksClosedFirst) && self.is_closed() {
+                return Err(Refused::Closed);
+            }
             // Items first: a getter woken by a notification that also timed
             // out takes the item it was woken for, so the notification is
             // never lost with it.
@@ -285,10 +304,11 @@ impl<T> Shared<T> {
             }
             // Nothing in either lane (a count of zero, read with the take
             // lock held, after which no get can have happened).
-            if closed {
+            if closed || (woken && fault::active(Fault::GetIfNotWhile)) {
                 return Err(Refused::Closed);
             }
             lane = self.block(Side::Get, lane, wait, &mut spun)?;
+            woken = true;
         }
     }
 
@@ -339,7 +359,8 @@ impl<T> Shared<T> {
         {
             Ok(before) | Err(before) => before.saturating_sub(n),
         };
-        let wake_putters = (n > 0 || closed_now) && put.waiting > 0;
+        let wake_putters =
+            (n > 0 || closed_now) && put.waiting > 0 && !fault::active(Fault::DrainWakesNoPutter);
         let wake_getters = closed_now && take.waiting > 0;
         drop(put);
         drop(take);
@@ -373,6 +394,9 @@ impl<T> Shared<T> {
                 }
             };
             *joiners -= 1;
+            if fault::active(Fault::JoinIfNotWhile) {
+                break;
+            }
         }
         true
     }
@@ -386,6 +410,15 @@ impl<T> Shared<T> {
         let wake_getters = take.waiting > 0;
         drop(put);
         drop(take);
+        if fault::active(Fault::CloseWakesOne) {
+            if wake_putters {
+                self.not_full.notify_one();
+            }
+            if wake_getters {
+                self.not_empty.notify_one();
+            }
+            return true;
+        }
         if wake_putters {
             self.not_full.notify_all();
         }

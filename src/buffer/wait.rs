@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::lanes::{CLOSED, Lane, Shared};
+use crate::fault::{self, Fault};
 use crate::sync::atomic::Ordering;
 use crate::sync::{Condvar, Instant, MutexGuard, spin};
 
@@ -97,26 +98,39 @@ impl<T> Shared<T> {
         // briefly on the count. The other side usually comes within a
         // microsecond, and then neither pays for a park and a wake (see
         // `sync::spin`).
-        if !*spun && spin::enabled() {
+        let skip_recheck = fault::active(Fault::SpinSkipsRecheck);
+        if !*spun && (spin::enabled() || skip_recheck) {
             *spun = true;
             drop(lane);
             let capacity = self.capacity;
             spin::until(|| side.may_go_on(self.count.load(Ordering::Relaxed), capacity));
-            return Ok(self.lane(side));
+            lane = self.lane(side);
+            if !skip_recheck {
+                return Ok(lane);
+            }
         }
         let condvar = self.condvar(side);
-        lane.waiting += 1;
+        // Counted before the lock is released (inside `wait`): the other
+        // side reads the count under this lock to decide whether to notify.
+        let counted = usize::from(!fault::active(Fault::WaiterNotCounted));
+        lane.waiting += counted;
         lane = match deadline {
             None => condvar.wait(lane),
             Some(deadline) => {
                 if Instant::now() >= deadline {
-                    lane.waiting -= 1;
+                    lane.waiting -= counted;
                     return Err(Refused::NotNow);
                 }
-                condvar.wait_until(lane, deadline)
+                let lane = condvar.wait_until(lane, deadline);
+                if fault::active(Fault::TimeoutSwallowsWakeup) && Instant::now() >= deadline {
+                    let mut lane = lane;
+                    lane.waiting -= counted;
+                    return Err(Refused::NotNow);
+                }
+                lane
             }
         };
-        lane.waiting -= 1;
+        lane.waiting -= counted;
         Ok(lane)
     }
 }

@@ -8,6 +8,7 @@ use super::events::{self, Describe};
 use super::message::Message;
 use super::stats::Counters;
 use crate::buffer::SharedBuffer;
+use crate::fault::{self, Fault};
 use crate::sync::{Arc, Mutex, thread};
 
 /// What a consumer does with each item.
@@ -49,6 +50,9 @@ impl<T: Send + 'static> Consumer<T> {
                 Message::PoisonPill => {
                     events::poison_pill(id);
                     mark_done(&buffer);
+                    if fault::active(Fault::ConsumerGoesOnAfterPill) {
+                        continue;
+                    }
                     break;
                 }
             };

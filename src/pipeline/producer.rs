@@ -9,6 +9,7 @@ use super::message::Message;
 use super::stats::Counters;
 use crate::buffer::SharedBuffer;
 use crate::error::{PutTimeoutError, TryPutError};
+use crate::fault::{self, Fault};
 use crate::sync::{Arc, thread};
 
 /// A registered producer, before it is started.
@@ -74,6 +75,9 @@ impl<T: Send + 'static> Producer<T> {
                 Err(TryPutError::Full(back)) => back,
                 Err(TryPutError::Closed(back)) => {
                     events::producer_stopped(id, total);
+                    if fault::active(Fault::ProducerDropsItemOnClose) {
+                        return None;
+                    }
                     return back.into_item();
                 }
             };
@@ -81,11 +85,17 @@ impl<T: Send + 'static> Producer<T> {
                 match buffer.put_timeout(message, config.retry_interval) {
                     Ok(()) => break,
                     Err(PutTimeoutError::Timeout(back)) => {
+                        if fault::active(Fault::ProducerDropsItemOnRetry) {
+                            break;
+                        }
                         events::producer_retry(id);
                         message = back;
                     }
                     Err(PutTimeoutError::Closed(back)) => {
                         events::producer_stopped(id, total);
+                        if fault::active(Fault::ProducerDropsItemOnClose) {
+                            return None;
+                        }
                         return back.into_item();
                     }
                 }

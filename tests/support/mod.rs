@@ -12,6 +12,7 @@ pub use loom::thread;
 #[cfg(shuttle)]
 pub use shuttle::thread;
 
+pub mod catalog_scenarios;
 pub mod faulty;
 pub mod paths;
 pub mod pipeline;
