@@ -760,10 +760,23 @@ impl<T> Clone for Receiver<T> {
     }
 }
 
+/// Whether a handle is being dropped while a loom execution unwinds from
+/// its failure. Loom's objects cannot be used then (a second panic aborts
+/// the test process), and the execution has failed anyway, so the drops do
+/// nothing. In std and shuttle builds a handle dropped while its thread
+/// panics still counts itself out and closes as the last one: a panicking
+/// producer does not leave its consumers waiting.
+fn unwinding_in_loom() -> bool {
+    cfg!(loom) && std::thread::panicking()
+}
+
 impl<T> Drop for Sender<T> {
     /// The last sender closes the buffer; `close` wakes every receiver
     /// blocked on the empty buffer.
     fn drop(&mut self) {
+        if unwinding_in_loom() {
+            return;
+        }
         if release(&self.counts.senders) && !fault::active(Fault::SenderDropSkipsClose) {
             self.buffer.close();
         }
@@ -775,6 +788,9 @@ impl<T> Drop for Receiver<T> {
     /// both locks held so that no send lands in between: every sender
     /// blocked on the full buffer wakes and gets its item back.
     fn drop(&mut self) {
+        if unwinding_in_loom() {
+            return;
+        }
         if release(&self.counts.receivers) && !fault::active(Fault::ReceiverDropSkipsClose) {
             // The items are dropped here, after the buffer's locks are
             // released: their `Drop` is user code.

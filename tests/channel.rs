@@ -122,6 +122,17 @@ fn senders_dropped_on_other_threads_end_the_iteration() {
     assert_eq!(received, expected);
 }
 
+#[test]
+fn a_sender_dropped_by_a_panic_still_closes() {
+    let (tx, rx) = bounded(2);
+    let producer = thread::spawn(move || {
+        tx.send(1).unwrap();
+        panic!("the producer fails after one item");
+    });
+    assert_eq!(rx.iter().collect::<Vec<_>>(), [1]);
+    assert!(producer.join().is_err());
+}
+
 // ---------------------------------------------------------------------------
 // The last receiver.
 // ---------------------------------------------------------------------------
