@@ -353,3 +353,19 @@ fn catches_a_racy_handle_count() {
         DEADLOCK,
     );
 }
+
+/// `Fault::HandleCountRace` again, where clones race drops: a sender's
+/// clone increments between another sender's load and store, the
+/// increment is lost, and a later drop closes the buffer while a sender is
+/// alive. [`senders_close_by_dropping`] with a clone per send, 4 × 4,
+/// capacity 2. Random scheduler, 1 000 executions.
+#[test]
+fn catches_a_racy_handle_count_when_clones_race_drops() {
+    catch(
+        "fault/handle_count_race/clone_per_send_4s_4r_cap2",
+        Schedule::Random { iterations: 1_000 },
+        senders_close_4s_4r_cap2_clone_per_send,
+        Fault::HandleCountRace,
+        EARLY_CLOSE,
+    );
+}
