@@ -28,7 +28,9 @@ const EARLY_CLOSE: &str = "early close";
 /// rejected with a message containing `expected`), both with `bound`.
 fn catch(name: &str, bound: Option<usize>, model: fn(), fault: Fault, expected: &str) {
     check(name, bound, model);
-    let failure = inject(&[fault], || rejects(&format!("{name}/{fault:?}"), bound, model));
+    let failure = inject(&[fault], || {
+        rejects(&format!("{name}/{fault:?}"), bound, model)
+    });
     assert_failure(&failure, expected);
 }
 

@@ -22,6 +22,31 @@
 //! early, receivers can [`drain`](Receiver::drain), mark items
 //! [`task_done`](Receiver::task_done) and either side can
 //! [`join`](Sender::join), and both sides have the batch calls.
+//!
+//! # Examples
+//!
+//! Workers that stop when the producer is done, with no `close` to forget
+//! (the example of the repository's `docs/coming-from-crossbeam.md`):
+//!
+//! ```
+//! # if prodcon::__private::MODEL_BUILD { return; }
+//! use std::thread;
+//!
+//! let (tx, rx) = prodcon::bounded(16);
+//! let workers: Vec<_> = (0..4)
+//!     .map(|_| {
+//!         let rx = rx.clone();
+//!         thread::spawn(move || rx.iter().map(|n: u64| n * n).sum::<u64>())
+//!     })
+//!     .collect();
+//! drop(rx);
+//! for n in 1..=100 {
+//!     tx.send(n).unwrap();
+//! }
+//! drop(tx); // every worker's loop ends once the buffer is empty
+//! let total: u64 = workers.into_iter().map(|w| w.join().unwrap()).sum();
+//! assert_eq!(total, (1..=100u64).map(|n| n * n).sum());
+//! ```
 
 use std::fmt;
 use std::time::Duration;

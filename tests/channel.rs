@@ -9,8 +9,8 @@
 #![cfg(not(any(loom, shuttle)))]
 
 use prodcon::{
-    GetError, GetTimeoutError, IntoIter, Iter, PutError, Receiver, Sender, SharedBuffer, TryGetError,
-    TryIter, TryPutError, bounded,
+    GetError, GetTimeoutError, IntoIter, Iter, PutError, Receiver, Sender, SharedBuffer,
+    TryGetError, TryIter, TryPutError, bounded,
 };
 use std::sync::Arc;
 use std::thread;
@@ -220,7 +220,10 @@ fn explicit_close_from_either_side_and_drain_task_done_join() {
     assert!(tx.join_timeout(Duration::from_millis(1)));
     assert!(rx.join_timeout(Duration::from_millis(1)));
     rx.join();
-    assert_eq!((tx.len(), rx.len(), tx.capacity(), rx.capacity()), (0, 0, 4, 4));
+    assert_eq!(
+        (tx.len(), rx.len(), tx.capacity(), rx.capacity()),
+        (0, 0, 4, 4)
+    );
     tx.send(4).unwrap();
     assert!(rx.close());
     assert!(!tx.close());
@@ -324,7 +327,10 @@ fn into_iterator_for_a_receiver_keeps_it_alive() {
     assert!(!tx.is_closed());
     assert_eq!(items.next(), Some(1));
     drop(items);
-    assert!(tx.is_closed(), "dropping the iterator drops the last receiver");
+    assert!(
+        tx.is_closed(),
+        "dropping the iterator drops the last receiver"
+    );
     let (tx, rx) = bounded(2);
     tx.send_many([1, 2]).unwrap();
     drop(tx);
@@ -333,4 +339,31 @@ fn into_iterator_for_a_receiver_keeps_it_alive() {
         seen.push(item);
     }
     assert_eq!(seen, [1, 2]);
+}
+
+/// The Rust code blocks of `docs/coming-from-crossbeam.md` are doctests of
+/// `src/channel.rs`, verbatim, so that `cargo test` runs what the guide
+/// shows.
+#[test]
+fn the_crossbeam_guide_examples_are_doctests() {
+    let guide = include_str!("../docs/coming-from-crossbeam.md");
+    let docs: String = include_str!("../src/channel.rs")
+        .lines()
+        .filter_map(|line| line.strip_prefix("//!"))
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .filter(|line| !line.starts_with("# "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let examples: Vec<&str> = guide
+        .split("```rust\n")
+        .skip(1)
+        .map(|rest| rest.split("```").next().unwrap().trim_end())
+        .collect();
+    assert!(!examples.is_empty(), "the guide lost its example");
+    for example in examples {
+        assert!(
+            docs.contains(example),
+            "guide example is not a doctest of src/channel.rs (edit both together):\n{example}"
+        );
+    }
 }

@@ -159,7 +159,9 @@ fn receivers_leave_early(senders: u32, receivers: usize, capacity: usize, per: u
         .collect();
     let consumers: Vec<_> = receiver_handles
         .into_iter()
-        .map(|rx| thread::spawn(move || rx.iter().take(take).map(Tracked::take).collect::<Vec<_>>()))
+        .map(|rx| {
+            thread::spawn(move || rx.iter().take(take).map(Tracked::take).collect::<Vec<_>>())
+        })
         .collect();
     drop(tx);
     drop(rx);
