@@ -135,7 +135,9 @@ fn acquire(count: &AtomicUsize) {
 fn release(count: &AtomicUsize) -> bool {
     if fault::active(Fault::HandleCountRace) {
         let before = count.load(Ordering::Acquire);
-        count.store(before - 1, Ordering::Release);
+        // Wrapping, as `fetch_sub` does: a count this bug already took to
+        // zero must not add an overflow panic of its own.
+        count.store(before.wrapping_sub(1), Ordering::Release);
         return before == 1;
     }
     count.fetch_sub(1, Ordering::AcqRel) == 1
