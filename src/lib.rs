@@ -1,13 +1,18 @@
 //! Bounded producer–consumer pipelines whose blocking protocols are
 //! model-checked, not merely tested.
 //!
-//! prodcon has two layers:
+//! prodcon has two layers, the first in two shapes:
 //!
 //! * [`SharedBuffer<T>`]: a bounded, blocking, closable FIFO buffer — two
 //!   locks, one per side — with Python `queue.Queue`'s
 //!   task accounting ([`task_done`](SharedBuffer::task_done) /
 //!   [`join`](SharedBuffer::join)). Rejected items always come back inside
 //!   the error.
+//! * [`bounded`]: the same buffer as a [`Sender`] / [`Receiver`] pair, as
+//!   in crossbeam-channel; the last sender's drop closes it, the last
+//!   receiver's drop closes it and drops what is left. Buffers and
+//!   receivers are iterable ([`iter`](SharedBuffer::iter),
+//!   [`try_iter`](SharedBuffer::try_iter), `for item in &buffer`).
 //! * [`ProducerConsumerSystem<T>`]: N producers and M consumers around one
 //!   buffer, with a poison-pill graceful shutdown that loses nothing and a
 //!   forceful one that hands back what was not delivered, plus [`Stats`].
@@ -24,13 +29,33 @@
 //! let buffer = SharedBuffer::new(4); // holds at most 4 items
 //! let consumer = {
 //!     let buffer = buffer.clone(); // another handle to the same buffer
-//!     thread::spawn(move || std::iter::from_fn(|| buffer.get().ok()).sum::<u64>())
+//!     thread::spawn(move || buffer.iter().sum::<u64>()) // ends when closed and empty
 //! };
 //! for n in 1..=100 {
 //!     buffer.put(n).unwrap(); // waits while the buffer is full
 //! }
 //! buffer.close(); // the consumer still gets what is buffered, then stops
 //! assert_eq!(consumer.join().unwrap(), 5050);
+//! ```
+//!
+//! The same with a sender/receiver pair ([`bounded`]) that closes itself:
+//!
+//! ```
+//! # if prodcon::__private::MODEL_BUILD { return; }
+//! use std::thread;
+//!
+//! let (tx, rx) = prodcon::bounded(4); // a sender and a receiver on one buffer
+//! let producers: Vec<_> = (0..2u64)
+//!     .map(|p| {
+//!         let tx = tx.clone();
+//!         thread::spawn(move || tx.send_many(p * 50 + 1..=p * 50 + 50).unwrap())
+//!     })
+//!     .collect();
+//! drop(tx); // no close() to forget: the last sender's drop closes the buffer
+//! assert_eq!(rx.iter().sum::<u64>(), 5050);
+//! for producer in producers {
+//!     producer.join().unwrap();
+//! }
 //! ```
 //!
 //! The worker pool:
@@ -117,16 +142,20 @@
 #![forbid(unsafe_code)]
 
 mod buffer;
+mod channel;
 mod error;
 mod fault;
+mod iter;
 mod pipeline;
 mod sync;
 
 pub use buffer::SharedBuffer;
+pub use channel::{Receiver, Sender, bounded};
 pub use error::{
     GetError, GetTimeoutError, PutError, PutTimeoutError, SystemError, TaskDoneError, TryGetError,
     TryPutError,
 };
+pub use iter::{IntoIter, Iter, TryIter};
 pub use pipeline::{ProducerConsumerSystem, Report, Stats, WorkerStats};
 
 /// What a model (a loom or shuttle test) can use besides prodcon's own
