@@ -103,7 +103,14 @@ impl<T> Shared<T> {
             *spun = true;
             drop(lane);
             let capacity = self.capacity;
-            spin::until(|| side.may_go_on(self.count.load(Ordering::Relaxed), capacity));
+            // A timed call stops spinning at its deadline: on a loaded
+            // machine each yield round can take milliseconds, and a spin
+            // that ignored the deadline overshot a 1 ms `put_timeout` by
+            // 20-50 ms.
+            let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
+            spin::until(|| {
+                side.may_go_on(self.count.load(Ordering::Relaxed), capacity) || past_deadline()
+            });
             lane = self.lane(side);
             if !skip_recheck {
                 return Ok(lane);
