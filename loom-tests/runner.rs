@@ -16,6 +16,11 @@ pub(crate) fn check<F>(name: &str, preemption_bound: Option<usize>, model: F) ->
 where
     F: Fn() + Sync + Send + 'static,
 {
+    assert!(
+        cfg!(debug_assertions),
+        "the models evaluate the crate's debug assertions and overflow checks: \
+         run them without --release (the dev profile is optimized; see Cargo.toml)"
+    );
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = preemption_bound;
     builder.max_permutations = None;

@@ -26,7 +26,7 @@
 //! # Examples
 //!
 //! Workers that stop when the producer is done, with no `close` to forget
-//! (the example of the repository's `docs/coming-from-crossbeam.md`):
+//! (the README's "Coming from crossbeam-channel" section maps the rest):
 //!
 //! ```
 //! # if prodcon::__private::MODEL_BUILD { return; }

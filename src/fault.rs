@@ -133,6 +133,15 @@ pub enum Fault {
     /// close, and the shutdown waits for it forever (or it takes another
     /// consumer's pill). Reported as a deadlock.
     ConsumerGoesOnAfterPill,
+    /// `if` instead of `while` around the putter's wait (`lanes.rs`,
+    /// `Shared::put`): after one wakeup (or one spin) it puts without
+    /// looking whether there is room. A spurious wakeup of a putter on a
+    /// full buffer overfills it; the debug assertion in `Shared::added`
+    /// reports "more items than capacity". Only a spurious wakeup that
+    /// reaches a putter shows it (`loom_paths` and `shuttle_paths`,
+    /// `catches_a_put_with_if_not_while`), which the catalog's scenarios
+    /// never deliver; it is therefore not in [`Fault::CATALOG`].
+    PutIfNotWhile,
 
     // split pair (src/channel.rs)
     /// The last [`Sender`](crate::Sender)'s drop does not close the buffer,

@@ -340,30 +340,3 @@ fn into_iterator_for_a_receiver_keeps_it_alive() {
     }
     assert_eq!(seen, [1, 2]);
 }
-
-/// The Rust code blocks of `docs/coming-from-crossbeam.md` are doctests of
-/// `src/channel.rs`, verbatim, so that `cargo test` runs what the guide
-/// shows.
-#[test]
-fn the_crossbeam_guide_examples_are_doctests() {
-    let guide = include_str!("../docs/coming-from-crossbeam.md");
-    let docs: String = include_str!("../src/channel.rs")
-        .lines()
-        .filter_map(|line| line.strip_prefix("//!"))
-        .map(|line| line.strip_prefix(' ').unwrap_or(line))
-        .filter(|line| !line.starts_with("# "))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let examples: Vec<&str> = guide
-        .split("```rust\n")
-        .skip(1)
-        .map(|rest| rest.split("```").next().unwrap().trim_end())
-        .collect();
-    assert!(!examples.is_empty(), "the guide lost its example");
-    for example in examples {
-        assert!(
-            docs.contains(example),
-            "guide example is not a doctest of src/channel.rs (edit both together):\n{example}"
-        );
-    }
-}

@@ -160,6 +160,11 @@ impl<T> Shared<T> {
         // lane only through its lock, held here.
         self.unfinished.fetch_add(n, ORDER);
         let before = self.count.fetch_add(n, ORDER) & !CLOSED;
+        debug_assert!(
+            before + n <= self.capacity,
+            "more items than capacity: {before} + {n} > {}",
+            self.capacity
+        );
         // Room left: another putter may have been woken for the room this
         // one took, or several slots came free with one wakeup.
         let pass_on =
@@ -238,6 +243,7 @@ impl<T> Shared<T> {
     /// The one put that every public single-item put funnels into.
     pub(super) fn put(&self, item: T, wait: Wait) -> Result<(), (T, Refused)> {
         let mut spun = false;
+        let mut woken = false;
         let mut lane = self.lane(Side::Put);
         loop {
             let count = self.count();
@@ -246,7 +252,7 @@ impl<T> Shared<T> {
             }
             // With the put lock held the count is at least what is
             // buffered: the room it shows is there.
-            if count < self.capacity {
+            if count < self.capacity || (woken && fault::active(Fault::PutIfNotWhile)) {
                 lane.items.push_back(item);
                 self.added(lane, 1);
                 return Ok(());
@@ -258,6 +264,7 @@ impl<T> Shared<T> {
                 Ok(lane) => lane,
                 Err(refused) => return Err((item, refused)),
             };
+            woken = true;
         }
     }
 

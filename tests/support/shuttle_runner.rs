@@ -59,6 +59,11 @@ fn run_with<F>(name: &str, schedule: Schedule, config: Config, f: F) -> usize
 where
     F: Fn() + Send + Sync + 'static,
 {
+    assert!(
+        cfg!(debug_assertions),
+        "the models evaluate the crate's debug assertions and overflow checks: \
+         run them without --release (the dev profile is optimized; see Cargo.toml)"
+    );
     let seed = seed_for(name);
     match schedule {
         Schedule::Random { iterations } => {
