@@ -68,7 +68,8 @@
 //!   overflowing deadline (`Duration::MAX`) waits forever.
 //! * **put_many** puts every item of an iterator in order, as many per
 //!   lock acquisition as there is room for, waiting while full; on close
-//!   the items not put come back in the [`PutError`]. **get_many(max)**
+//!   the items not put come back in the [`PutManyError`]: those already
+//!   taken from the iterator, and the iterator itself, never drained. **get_many(max)**
 //!   (and **get_many_into**, which reuses a `Vec`) waits for at least one
 //!   item and takes up to `max` under one lock; [`GetError`] once closed
 //!   and empty. Each item put is one task for **task_done** / **join**.
@@ -127,8 +128,8 @@ mod system;
 
 pub use buffer::SharedBuffer;
 pub use error::{
-    GetError, GetTimeoutError, PutError, PutTimeoutError, SystemError, TaskDoneError, TryGetError,
-    TryPutError,
+    GetError, GetTimeoutError, PutError, PutManyError, PutTimeoutError, SystemError, TaskDoneError,
+    TryGetError, TryPutError,
 };
 pub use stats::{Stats, WorkerStats};
 pub use system::{Message, ProducerConsumerSystem, Report};

@@ -15,7 +15,7 @@ use std::thread;
 
 use proptest::prelude::*;
 
-use prodcon::{GetError, PutError, SharedBuffer, TaskDoneError, TryGetError, TryPutError};
+use prodcon::{GetError, SharedBuffer, TaskDoneError, TryGetError, TryPutError};
 
 // --- Model-based test ------------------------------------------------------
 
@@ -166,7 +166,7 @@ fn run_real(buffer: &SharedBuffer<u32>, op: &Op, would_block: bool) -> Outcome {
     match op {
         Op::PutMany(items) => match buffer.put_many(items.iter().copied()) {
             Ok(()) => Outcome::Done,
-            Err(PutError(back)) => Outcome::RefusedMany(back),
+            Err(refused) => Outcome::RefusedMany(refused.into_inner()),
         },
         Op::GetMany(max) => match buffer.get_many(*max) {
             Ok(items) => Outcome::Got(items),
