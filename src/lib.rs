@@ -106,9 +106,10 @@
 //! `producer_panicked`, `producer_stopped`, `producer_finished`,
 //! `producers_finished`, `consumer_started`, `consumed`,
 //! `handler_panicked`, `poison_pill`, `consumer_finished`,
-//! `shutdown_started`, `shutdown_complete`. Worker events carry
-//! `producer` or `consumer` (the 1-based id) and `total`; `produced` and
-//! `consumed` carry `item` after
+//! `shutdown_started`, `deadline_passed`, `item_dropped`,
+//! `shutdown_complete`. Worker events carry
+//! `producer` or `consumer` (the 1-based id) and `total`; `produced`,
+//! `consumed` and `item_dropped` carry `item` after
 //! [`log_items`](ProducerConsumerSystem::log_items). The demo
 //! (`cargo run --example demo`) renders them in the seed system's format.
 //!
@@ -121,6 +122,7 @@ mod consumer;
 mod error;
 mod events;
 mod fault;
+mod latch;
 mod producer;
 mod stats;
 mod sync;
@@ -131,8 +133,8 @@ pub use error::{
     GetError, GetTimeoutError, PutError, PutManyError, PutTimeoutError, SystemError, TaskDoneError,
     TryGetError, TryPutError,
 };
-pub use stats::{Stats, WorkerStats};
-pub use system::{Message, ProducerConsumerSystem, Report};
+pub use stats::{Stats, StatsHandle, WorkerStats};
+pub use system::{Ending, Message, ProducerConsumerSystem, Report};
 
 /// Hooks that let a model drive time, wakeups and known bugs; present only
 /// in `cfg(loom)` and `cfg(shuttle)` builds.

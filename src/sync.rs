@@ -300,6 +300,17 @@ impl Instant {
     pub(crate) fn after(duration: Duration) -> Option<Self> {
         Self::now().checked_add(duration)
     }
+
+    /// The time from `earlier` to `self`, zero if `earlier` is later.
+    #[cfg(not(any(loom, shuttle)))]
+    pub(crate) fn saturating_duration_since(self, earlier: Self) -> Duration {
+        self.0.saturating_duration_since(earlier.0)
+    }
+
+    #[cfg(any(loom, shuttle))]
+    pub(crate) fn saturating_duration_since(self, earlier: Self) -> Duration {
+        Duration::from_nanos(self.0.saturating_sub(earlier.0))
+    }
 }
 
 // ---------------------------------------------------------------------------
