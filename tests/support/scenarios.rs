@@ -1044,9 +1044,8 @@ pub fn put_many_get_many_in_order(capacity: usize, items: usize, max: usize) {
     let producer = {
         let buffer = buffer.clone();
         thread::spawn(move || {
-            assert_eq!(
-                buffer.put_many((0..items).map(|i| item(0, i))),
-                Ok(()),
+            assert!(
+                buffer.put_many((0..items).map(|i| item(0, i))).is_ok(),
                 "put_many failed on an open buffer"
             );
         })
