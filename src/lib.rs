@@ -9,8 +9,11 @@
 //!   [`join`](SharedBuffer::join)). Rejected items always come back inside
 //!   the error.
 //! * [`ProducerConsumerSystem<T>`]: N producers and M consumers around one
-//!   buffer, with a poison-pill graceful shutdown that loses nothing and a
-//!   forceful one that hands back what was not delivered, plus [`Stats`].
+//!   buffer, with a poison-pill graceful shutdown that loses nothing, a
+//!   forceful one that hands back what was not delivered, and a graceful one
+//!   with a deadline that turns forceful when it passes ([`Ending`] says
+//!   which happened); dropping a running system stops and joins it. Plus
+//!   [`Stats`], readable from any thread through a [`StatsHandle`].
 //!
 //! # Examples
 //!
