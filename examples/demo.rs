@@ -425,7 +425,14 @@ fn seed_line(name: &str, e: &Fields) -> Option<String> {
         "consumer_finished" => format!("Consumer {c} finished. Total items consumed: {total}"),
         "shutdown_started" => match e.mode.as_deref() {
             Some("graceful") => "Initiating graceful shutdown".to_owned(),
+            Some("graceful_timeout") => "Initiating graceful shutdown with a deadline".to_owned(),
+            Some("drop") => "System dropped while running: stopping it".to_owned(),
             _ => "Initiating immediate shutdown".to_owned(),
+        },
+        "deadline_passed" => "Shutdown deadline passed: stopping immediately".to_owned(),
+        "item_dropped" => match &e.item {
+            Some(item) => format!("Dropped undelivered item: {}", python_repr(item)),
+            None => "Dropped an undelivered item".to_owned(),
         },
         "shutdown_complete" => "System shutdown complete".to_owned(),
         _ => return None,

@@ -8,6 +8,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+// The models evaluate the crate's debug assertions and overflow checks, so
+// a build without them (`--release`) is refused here, at compile time. The
+// dev profile is optimized (Cargo.toml), so nothing is gained by it.
+const _: () = assert!(
+    cfg!(debug_assertions),
+    "run the model suites without --release: they evaluate the crate's debug assertions"
+);
+
 /// Explores `model`: every interleaving when `preemption_bound` is `None`,
 /// otherwise every interleaving with at most that many preemptions.
 /// Returns the number of executions explored (also printed, for the
@@ -16,11 +24,6 @@ pub(crate) fn check<F>(name: &str, preemption_bound: Option<usize>, model: F) ->
 where
     F: Fn() + Sync + Send + 'static,
 {
-    assert!(
-        cfg!(debug_assertions),
-        "the models evaluate the crate's debug assertions and overflow checks: \
-         run them without --release (the dev profile is optimized; see Cargo.toml)"
-    );
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = preemption_bound;
     builder.max_permutations = None;

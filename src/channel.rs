@@ -53,7 +53,8 @@ use std::time::Duration;
 
 use crate::buffer::SharedBuffer;
 use crate::error::{
-    GetError, GetTimeoutError, PutError, PutTimeoutError, TaskDoneError, TryGetError, TryPutError,
+    GetError, GetTimeoutError, PutError, PutManyError, PutTimeoutError, TaskDoneError, TryGetError,
+    TryPutError,
 };
 use crate::fault::{self, Fault};
 use crate::iter::{IntoIter, Iter, TryIter};
@@ -267,8 +268,9 @@ impl<T> Sender<T> {
     ///
     /// # Errors
     ///
-    /// [`PutError`] with the items not sent, in order, if the buffer is or
-    /// becomes closed.
+    /// [`PutManyError`] if the buffer is or becomes closed: the items
+    /// already taken from `items` and not sent, in order, and the iterator
+    /// with the rest, untouched (an endless iterator is fine).
     ///
     /// # Examples
     ///
@@ -279,7 +281,7 @@ impl<T> Sender<T> {
     /// drop(tx);
     /// assert_eq!(rx.iter().collect::<Vec<_>>(), [1, 2, 3]);
     /// ```
-    pub fn send_many<I>(&self, items: I) -> Result<(), PutError<Vec<T>>>
+    pub fn send_many<I>(&self, items: I) -> Result<(), PutManyError<T, I::IntoIter>>
     where
         I: IntoIterator<Item = T>,
     {

@@ -27,6 +27,36 @@ use std::fmt;
 #[derive(PartialEq, Eq, Clone, Copy)]
 pub struct PutError<T>(pub T);
 
+/// The error of [`SharedBuffer::put_many`](crate::SharedBuffer::put_many):
+/// the buffer was or became closed before every item was in.
+///
+/// It carries everything that was not put, without pulling anything more
+/// from the caller's iterator: [`taken`](Self::taken), the items
+/// `put_many` had already taken from the iterator but not put (in
+/// order, at most one chunk), and [`rest`](Self::rest), the iterator itself
+/// with whatever it has not yielded yet. So an endless iterator (a stream,
+/// `0u64..`) is handed back as it is, never collected.
+///
+/// # Examples
+///
+/// ```
+/// # if prodcon::__private::MODEL_BUILD { return; }
+/// use prodcon::SharedBuffer;
+///
+/// let buffer = SharedBuffer::new(2);
+/// buffer.close();
+/// let err = buffer.put_many(0u64..).unwrap_err(); // endless, and fine
+/// assert_eq!(err.to_string(), "putting into a closed buffer");
+/// let (taken, mut rest) = err.into_parts();
+/// assert_eq!(taken, [0, 1]); // one chunk (the capacity) was taken
+/// assert_eq!(rest.next(), Some(2)); // the rest was left alone
+/// ```
+#[derive(PartialEq, Eq, Clone)]
+pub struct PutManyError<T, I> {
+    taken: Vec<T>,
+    rest: I,
+}
+
 /// The error of [`SharedBuffer::try_put`](crate::SharedBuffer::try_put).
 ///
 /// # Examples
@@ -207,6 +237,113 @@ impl<T> fmt::Display for PutError<T> {
 }
 
 impl<T> Error for PutError<T> {}
+
+// --- PutManyError ----------------------------------------------------------
+
+impl<T, I> PutManyError<T, I> {
+    pub(crate) fn new(taken: Vec<T>, rest: I) -> Self {
+        PutManyError { taken, rest }
+    }
+
+    /// The items taken from the iterator but not put, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::new(4);
+    /// buffer.close();
+    /// let err = buffer.put_many(vec!["a", "b"]).unwrap_err();
+    /// assert_eq!(err.taken(), ["a", "b"]);
+    /// ```
+    pub fn taken(&self) -> &[T] {
+        &self.taken
+    }
+
+    /// The caller's iterator, holding what it has not yielded yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::new(1);
+    /// buffer.close();
+    /// let err = buffer.put_many(10..20).unwrap_err();
+    /// assert_eq!(err.rest(), &(11..20));
+    /// ```
+    pub fn rest(&self) -> &I {
+        &self.rest
+    }
+
+    /// The taken items and the rest of the iterator, to put elsewhere or
+    /// to drop.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::new(2);
+    /// buffer.close();
+    /// let (taken, rest) = buffer.put_many(0..5).unwrap_err().into_parts();
+    /// assert_eq!(taken, [0, 1]);
+    /// assert_eq!(rest, 2..5);
+    /// ```
+    pub fn into_parts(self) -> (Vec<T>, I) {
+        (self.taken, self.rest)
+    }
+
+    /// The taken items, dropping the rest of the iterator.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::new(3);
+    /// buffer.close();
+    /// assert_eq!(buffer.put_many(1..).unwrap_err().into_taken(), [1, 2, 3]);
+    /// ```
+    pub fn into_taken(self) -> Vec<T> {
+        self.taken
+    }
+
+    /// Every item that was not put, in order: the taken ones, then the
+    /// rest of the iterator, collected. Only for an iterator known to end:
+    /// an endless one would be collected forever.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return; }
+    /// let buffer = prodcon::SharedBuffer::new(2);
+    /// buffer.close();
+    /// let err = buffer.put_many(vec![1, 2, 3, 4]).unwrap_err();
+    /// assert_eq!(err.into_inner(), [1, 2, 3, 4]);
+    /// ```
+    pub fn into_inner(self) -> Vec<T>
+    where
+        I: Iterator<Item = T>,
+    {
+        let mut all = self.taken;
+        all.extend(self.rest);
+        all
+    }
+}
+
+impl<T, I> fmt::Debug for PutManyError<T, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PutManyError")
+            .field("taken", &self.taken.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, I> fmt::Display for PutManyError<T, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("putting into a closed buffer")
+    }
+}
+
+impl<T, I> Error for PutManyError<T, I> {}
 
 // --- TryPutError -----------------------------------------------------------
 

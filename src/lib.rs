@@ -14,8 +14,11 @@
 //!   receivers are iterable ([`iter`](SharedBuffer::iter),
 //!   [`try_iter`](SharedBuffer::try_iter), `for item in &buffer`).
 //! * [`ProducerConsumerSystem<T>`]: N producers and M consumers around one
-//!   buffer, with a poison-pill graceful shutdown that loses nothing and a
-//!   forceful one that hands back what was not delivered, plus [`Stats`].
+//!   buffer, with a poison-pill graceful shutdown that loses nothing, a
+//!   forceful one that hands back what was not delivered, and a graceful one
+//!   with a deadline that turns forceful when it passes ([`Ending`] says
+//!   which happened); dropping a running system stops and joins it. Plus
+//!   [`Stats`], readable from any thread through a [`StatsHandle`].
 //!
 //! # Examples
 //!
@@ -93,7 +96,8 @@
 //!   overflowing deadline (`Duration::MAX`) waits forever.
 //! * **put_many** puts every item of an iterator in order, as many per
 //!   lock acquisition as there is room for, waiting while full; on close
-//!   the items not put come back in the [`PutError`]. **get_many(max)**
+//!   the items not put come back in the [`PutManyError`]: those already
+//!   taken from the iterator, and the iterator itself, never drained. **get_many(max)**
 //!   (and **get_many_into**, which reuses a `Vec`) waits for at least one
 //!   item and takes up to `max` under one lock; [`GetError`] once closed
 //!   and empty. Each item put is one task for **task_done** / **join**.
@@ -131,9 +135,10 @@
 //! `producer_panicked`, `producer_stopped`, `producer_finished`,
 //! `producers_finished`, `consumer_started`, `consumed`,
 //! `handler_panicked`, `poison_pill`, `consumer_finished`,
-//! `shutdown_started`, `shutdown_complete`. Worker events carry
-//! `producer` or `consumer` (the 1-based id) and `total`; `produced` and
-//! `consumed` carry `item` after
+//! `shutdown_started`, `deadline_passed`, `item_dropped`,
+//! `shutdown_complete`. Worker events carry
+//! `producer` or `consumer` (the 1-based id) and `total`; `produced`,
+//! `consumed` and `item_dropped` carry `item` after
 //! [`log_items`](ProducerConsumerSystem::log_items). The demo
 //! (`cargo run --example demo`) renders them in the Python original's format.
 //!
@@ -152,11 +157,11 @@ mod sync;
 pub use buffer::SharedBuffer;
 pub use channel::{Receiver, Sender, bounded};
 pub use error::{
-    GetError, GetTimeoutError, PutError, PutTimeoutError, SystemError, TaskDoneError, TryGetError,
-    TryPutError,
+    GetError, GetTimeoutError, PutError, PutManyError, PutTimeoutError, SystemError, TaskDoneError,
+    TryGetError, TryPutError,
 };
 pub use iter::{IntoIter, Iter, TryIter};
-pub use pipeline::{ProducerConsumerSystem, Report, Stats, WorkerStats};
+pub use pipeline::{Ending, ProducerConsumerSystem, Report, Stats, StatsHandle, WorkerStats};
 
 /// What a model (a loom or shuttle test) can use besides prodcon's own
 /// types; present only in model builds (`--cfg loom`, `--cfg shuttle`,

@@ -11,7 +11,7 @@
 use std::thread;
 use std::time::Duration;
 
-use prodcon::{GetError, PutError, SharedBuffer};
+use prodcon::{GetError, SharedBuffer};
 
 /// Head start given to a thread that is about to block.
 const SETTLE: Duration = Duration::from_millis(50);
@@ -42,9 +42,9 @@ fn put_many_puts_every_item_in_order_and_counts_each_as_a_task() {
 #[test]
 fn put_many_of_nothing_succeeds_even_when_closed() {
     let buffer = SharedBuffer::<u8>::new(1);
-    assert_eq!(buffer.put_many(Vec::new()), Ok(()));
+    assert!(buffer.put_many(Vec::new()).is_ok());
     buffer.close();
-    assert_eq!(buffer.put_many(std::iter::empty()), Ok(()));
+    assert!(buffer.put_many(std::iter::empty()).is_ok());
     assert_eq!(buffer.unfinished_tasks(), 0);
 }
 
@@ -53,7 +53,8 @@ fn put_many_on_a_closed_buffer_returns_every_item_in_order() {
     let buffer = SharedBuffer::new(4);
     buffer.close();
     let err = buffer.put_many(vec!["a", "b", "c"]).unwrap_err();
-    assert_eq!(err, PutError(vec!["a", "b", "c"]));
+    assert_eq!(err.taken(), ["a", "b", "c"], "one chunk (capacity 4) taken");
+    assert_eq!(err.rest().len(), 0);
     assert_eq!(err.into_inner(), vec!["a", "b", "c"]);
     assert!(buffer.is_empty());
     assert_eq!(buffer.unfinished_tasks(), 0);
@@ -87,12 +88,47 @@ fn put_many_closed_while_waiting_returns_the_items_not_put() {
     // Nobody takes: the producer puts 0 and 1, then waits for room.
     wait_for_len(&buffer, 2);
     assert!(buffer.close());
-    assert_eq!(
-        producer.join().unwrap(),
-        Err(PutError((2..10).collect::<Vec<_>>()))
-    );
+    // The chunk it was putting when the buffer closed comes back as taken;
+    // the iterator comes back holding the rest, unpulled.
+    let (taken, rest) = producer.join().unwrap().unwrap_err().into_parts();
+    assert_eq!(taken, [2, 3]);
+    assert_eq!(rest, 4..10);
     assert_eq!(buffer.drain(), vec![0, 1]);
     assert_eq!(buffer.unfinished_tasks(), 0);
+}
+
+/// An endless iterator (a stream) closed from another thread: `put_many`
+/// returns with what it took and did not put plus the iterator itself,
+/// which was not drained. (Collecting the rest of `0u64..` to hand it back
+/// panics with "capacity overflow".)
+#[test]
+fn put_many_of_an_endless_iterator_returns_when_closed_from_another_thread() {
+    let buffer = SharedBuffer::new(4);
+    let producer = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.put_many(0u64..))
+    };
+    let mut received = Vec::new();
+    while received.len() < 100 {
+        received.extend(buffer.get_many(8).unwrap());
+    }
+    let closer = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.close())
+    };
+    assert!(closer.join().unwrap());
+    let (taken, mut rest) = producer.join().unwrap().unwrap_err().into_parts();
+    received.extend(buffer.drain());
+    // In order and nothing lost: received, then taken, then the rest.
+    let next = received.len() as u64 + taken.len() as u64;
+    assert_eq!(received, (0..received.len() as u64).collect::<Vec<_>>());
+    assert_eq!(taken, (received.len() as u64..next).collect::<Vec<_>>());
+    assert!(taken.len() <= 4, "more than a chunk taken: {}", taken.len());
+    assert_eq!(
+        rest.next(),
+        Some(next),
+        "the iterator was pulled past the close"
+    );
 }
 
 #[test]
@@ -148,11 +184,20 @@ fn put_many_pulls_at_most_one_chunk_ahead_of_what_it_has_put() {
         taken <= 1 + 2,
         "put_many took {taken} items from its iterator having put 1, with chunks of 2"
     );
-    // On close the rest comes back, in order, and nothing is lost.
+    // On close what was taken and not put comes back, in order, with the
+    // iterator, from which nothing more was pulled; nothing is lost.
     buffer.close();
-    let Err(PutError(back)) = producer.join().unwrap() else {
+    let Err(refused) = producer.join().unwrap() else {
         panic!("put_many succeeded on a buffer that was never drained")
     };
+    let (taken, rest) = refused.into_parts();
+    assert_eq!(
+        pulled.load(Ordering::SeqCst),
+        1 + taken.len(),
+        "put_many pulled from its iterator after the close"
+    );
+    let mut back = taken;
+    back.extend(rest);
     assert_eq!(back, (1..10).collect::<Vec<_>>());
     assert_eq!(buffer.drain(), vec![100, 0]);
 }

@@ -17,7 +17,7 @@ use std::thread;
 
 use proptest::prelude::*;
 
-use prodcon::{GetError, PutError, SharedBuffer, TaskDoneError, TryGetError, TryPutError};
+use prodcon::{GetError, SharedBuffer, TaskDoneError, TryGetError, TryPutError};
 use spec::{Op, Ret, Spec};
 
 // --- Model-based test ------------------------------------------------------
@@ -33,7 +33,7 @@ fn run_real(buffer: &SharedBuffer<u32>, op: &Op, would_block: bool) -> Option<Re
     Some(match op {
         Op::PutMany(items) => match buffer.put_many(items.iter().copied()) {
             Ok(()) => Ret::Done,
-            Err(PutError(back)) => Ret::RefusedMany(back),
+            Err(refused) => Ret::RefusedMany(refused.into_inner()),
         },
         Op::GetMany(max) => match buffer.get_many(*max) {
             Ok(items) => Ret::Items(items),

@@ -7,7 +7,8 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::{
-    GetError, GetTimeoutError, PutError, PutTimeoutError, TaskDoneError, TryGetError, TryPutError,
+    GetError, GetTimeoutError, PutError, PutManyError, PutTimeoutError, TaskDoneError, TryGetError,
+    TryPutError,
 };
 use crate::sync::{Arc, Instant};
 
@@ -296,17 +297,17 @@ impl<T> SharedBuffer<T> {
     /// # Errors
     ///
     /// If the buffer is or becomes closed before every item is in,
-    /// [`PutError`] with the items that were not put, in order: the ones
-    /// already taken from `items` and then the rest of `items`, which is
-    /// collected for that. (So on a buffer that may be closed, pass a
-    /// bounded iterator: an endless one would be collected forever.) The
-    /// items put before the close stay in the buffer.
+    /// [`PutManyError`] with what was not put, without taking anything more
+    /// from `items`: the items already taken from it (at most one chunk,
+    /// in order) and the iterator itself, holding the rest. So an endless
+    /// iterator is fine on a buffer that may close. The items put before
+    /// the close stay in the buffer.
     ///
     /// # Examples
     ///
     /// ```
     /// # if prodcon::__private::MODEL_BUILD { return; }
-    /// use prodcon::{PutError, SharedBuffer};
+    /// use prodcon::SharedBuffer;
     /// use std::thread;
     ///
     /// let buffer = SharedBuffer::new(4);
@@ -324,10 +325,13 @@ impl<T> SharedBuffer<T> {
     /// buffer.close();
     /// assert_eq!(consumer.join().unwrap(), (0..100).collect::<Vec<_>>());
     ///
-    /// // On a closed buffer the items come back.
-    /// assert_eq!(buffer.put_many([100, 101]), Err(PutError(vec![100, 101])));
+    /// // On a closed buffer the items come back, and the iterator with
+    /// // what it has not yielded.
+    /// let (taken, rest) = buffer.put_many(100..).unwrap_err().into_parts();
+    /// assert_eq!(taken, [100, 101, 102, 103]);
+    /// assert_eq!(rest.start, 104);
     /// ```
-    pub fn put_many<I>(&self, items: I) -> Result<(), PutError<Vec<T>>>
+    pub fn put_many<I>(&self, items: I) -> Result<(), PutManyError<T, I::IntoIter>>
     where
         I: IntoIterator<Item = T>,
     {
@@ -341,9 +345,7 @@ impl<T> SharedBuffer<T> {
                 return Ok(());
             }
             if self.shared.put_some(&mut chunk).is_err() {
-                let mut back = Vec::from(chunk);
-                back.extend(items);
-                return Err(PutError(back));
+                return Err(PutManyError::new(Vec::from(chunk), items));
             }
         }
     }

@@ -20,7 +20,9 @@
 //! | `handler_panicked` | WARN | `consumer`, `failed` |
 //! | `poison_pill` | INFO | `consumer` |
 //! | `consumer_finished` | INFO | `consumer`, `total` |
-//! | `shutdown_started` | INFO | `mode` (`"graceful"` or `"now"`) |
+//! | `shutdown_started` | INFO | `mode` (`"graceful"`, `"now"`, `"graceful_timeout"` or `"drop"`) |
+//! | `deadline_passed` | WARN | — (`shutdown_graceful_timeout`: the deadline passed before the drain ended; it finishes as `shutdown_now`) |
+//! | `item_dropped` | WARN | `item`¹ (a system dropped while running: this item was taken from a source and never delivered, and is dropped; one event per item) |
 //! | `shutdown_complete` | INFO | `mode`, `consumed`, `undelivered` |
 //!
 //! ¹ `item` is present only after
@@ -108,6 +110,17 @@ pub(crate) fn consumer_finished(consumer: usize, total: usize) {
 
 pub(crate) fn shutdown_started(mode: &'static str) {
     info!(target: TARGET, event = "shutdown_started", mode);
+}
+
+pub(crate) fn deadline_passed() {
+    warn!(target: TARGET, event = "deadline_passed");
+}
+
+pub(crate) fn item_dropped(item: Option<&str>) {
+    match item {
+        Some(item) => warn!(target: TARGET, event = "item_dropped", item),
+        None => warn!(target: TARGET, event = "item_dropped"),
+    }
 }
 
 pub(crate) fn shutdown_complete(mode: &'static str, consumed: usize, undelivered: usize) {

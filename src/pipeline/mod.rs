@@ -4,14 +4,16 @@
 //!
 //! `system.rs` is the public orchestrator; `producer.rs` and `consumer.rs`
 //! are the worker loops it spawns, `message.rs` what travels between them,
-//! `stats.rs` the counters and `events.rs` the tracing events.
+//! `stats.rs` the counters, `latch.rs` the count of running producers, and
+//! `events.rs` the tracing events.
 
 mod consumer;
 mod events;
+mod latch;
 mod message;
 mod producer;
 mod stats;
 mod system;
 
-pub use stats::{Stats, WorkerStats};
-pub use system::{ProducerConsumerSystem, Report};
+pub use stats::{Stats, StatsHandle, WorkerStats};
+pub use system::{Ending, ProducerConsumerSystem, Report};

@@ -1,7 +1,9 @@
 //! Statistics of a running or finished pipeline.
 
-use crate::sync::Arc;
+use std::fmt;
+
 use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::sync::{Arc, Mutex};
 
 /// A snapshot of a pipeline's counters: the seed system's fields plus
 /// failures and per-worker counts.
@@ -127,15 +129,104 @@ impl Counters {
     }
 }
 
+/// The counters of every registered worker, in registration order. Shared
+/// by the system and its [`StatsHandle`]s, so that a handle taken before a
+/// worker is added still sees it. Only registration writes it (before
+/// `start`); the workers update their own [`Counters`] without this lock.
+#[derive(Debug, Default)]
+pub(crate) struct Workers {
+    pub(crate) producers: Vec<Arc<Counters>>,
+    pub(crate) consumers: Vec<Arc<Counters>>,
+}
+
+/// A cheap, shareable reader of a system's live [`Stats`], for a monitoring
+/// thread: `Clone + Send + Sync`, independent of the system's lifetime.
+///
+/// [`snapshot`](Self::snapshot) follows the same rule as
+/// [`ProducerConsumerSystem::stats`](crate::ProducerConsumerSystem::stats):
+/// a snapshot never shows more items consumed and failed than produced.
+/// Taken before `start`, a handle also sees the workers registered after
+/// it; after the system is shut down or dropped it keeps showing the final
+/// counters.
+///
+/// # Examples
+///
+/// ```
+/// # if prodcon::__private::MODEL_BUILD { return Ok(()); }
+/// use prodcon::ProducerConsumerSystem;
+/// use std::thread;
+///
+/// let mut system = ProducerConsumerSystem::new(4)?;
+/// let stats = system.stats_handle();
+/// system.add_producer(0..1000u32)?;
+/// system.add_consumer_with(|_| {})?;
+/// system.start()?;
+/// let monitor = thread::spawn(move || {
+///     let snapshot = stats.snapshot();
+///     assert!(snapshot.total_consumed <= snapshot.total_produced);
+///     snapshot.num_producers
+/// });
+/// assert_eq!(monitor.join().unwrap(), 1);
+/// system.shutdown_graceful();
+/// # Ok::<(), prodcon::SystemError>(())
+/// ```
+#[derive(Clone)]
+pub struct StatsHandle {
+    workers: Arc<Mutex<Workers>>,
+    /// The buffer's current length; a closure so that the handle does not
+    /// carry the item type.
+    buffer_len: Arc<dyn Fn() -> usize + Send + Sync>,
+}
+
+impl StatsHandle {
+    pub(crate) fn new(
+        workers: Arc<Mutex<Workers>>,
+        buffer_len: Arc<dyn Fn() -> usize + Send + Sync>,
+    ) -> Self {
+        StatsHandle {
+            workers,
+            buffer_len,
+        }
+    }
+
+    pub(crate) fn workers(&self) -> &Mutex<Workers> {
+        &self.workers
+    }
+
+    /// A snapshot of the counters now, from any thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return Ok(()); }
+    /// let mut system = prodcon::ProducerConsumerSystem::<u8>::new(2)?;
+    /// system.add_producer([1, 2])?;
+    /// system.add_consumer()?;
+    /// let handle = system.stats_handle();
+    /// assert_eq!(handle.snapshot(), system.stats());
+    /// system.start()?;
+    /// let report = system.shutdown_graceful();
+    /// assert_eq!(handle.snapshot().total_consumed, 2);
+    /// assert_eq!(handle.snapshot(), report.stats);
+    /// # Ok::<(), prodcon::SystemError>(())
+    /// ```
+    pub fn snapshot(&self) -> Stats {
+        let workers = self.workers.lock();
+        snapshot(&workers.producers, &workers.consumers, (self.buffer_len)())
+    }
+}
+
+impl fmt::Debug for StatsHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatsHandle").finish_non_exhaustive()
+    }
+}
+
 /// Takes a consistent snapshot. Consumers are read before producers: an
 /// item counted by a consumer was counted by its producer before it was
 /// put (SeqCst increments, ordered through the buffer's lock), so reading
 /// the producers afterwards can only find as many or more.
-pub(crate) fn snapshot(
-    producers: &[Arc<Counters>],
-    consumers: &[Arc<Counters>],
-    buffer_size: usize,
-) -> Stats {
+fn snapshot(producers: &[Arc<Counters>], consumers: &[Arc<Counters>], buffer_size: usize) -> Stats {
     let consumers: Vec<WorkerStats> = consumers
         .iter()
         .enumerate()

@@ -6,13 +6,14 @@ use std::time::Duration;
 
 use super::consumer::{Consumer, Sink};
 use super::events::{self, Describe};
+use super::latch::{CountDownOnDrop, Latch};
 use super::message::Message;
 use super::producer::{Producer, ProducerConfig};
-use super::stats::{self, Counters, Stats};
+use super::stats::{Counters, Stats, StatsHandle, Workers};
 use crate::buffer::SharedBuffer;
 use crate::error::SystemError;
 use crate::fault::{self, Fault};
-use crate::sync::{Arc, Mutex, thread};
+use crate::sync::{Arc, Instant, Mutex, thread};
 
 /// What a shut-down system hands back: every item it ever took from a
 /// source is in exactly one of `consumed` (or a handler), the failed count,
@@ -52,6 +53,45 @@ pub struct Report<T> {
     pub undelivered: Vec<T>,
     /// The final counters.
     pub stats: Stats,
+    /// How the shutdown ended: drained, or stopped at once (asked for, or
+    /// because a graceful shutdown's deadline passed).
+    pub ending: Ending,
+}
+
+/// How a shutdown ended, in [`Report::ending`].
+///
+/// Either way every item taken from a source is in exactly one of the
+/// report's `consumed` (or a handler), the failed count, or `undelivered`.
+///
+/// # Examples
+///
+/// ```
+/// # if prodcon::__private::MODEL_BUILD { return Ok(()); }
+/// use prodcon::{Ending, ProducerConsumerSystem};
+/// use std::time::Duration;
+///
+/// let mut system = ProducerConsumerSystem::new(2)?;
+/// system.add_producer(0..10)?;
+/// system.add_consumer()?;
+/// system.start()?;
+/// let report = system.shutdown_graceful_timeout(Duration::from_secs(60));
+/// assert_eq!(report.ending, Ending::Drained);
+/// assert_eq!(report.consumed.len(), 10);
+/// # Ok::<(), prodcon::SystemError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Ending {
+    /// Gracefully: every source ended, every item was handled, and each
+    /// consumer took its poison pill. `undelivered` is empty.
+    Drained,
+    /// At once, by [`shutdown_now`](ProducerConsumerSystem::shutdown_now):
+    /// what was left is in `undelivered`.
+    Stopped,
+    /// [`shutdown_graceful_timeout`](ProducerConsumerSystem::shutdown_graceful_timeout)
+    /// did not finish draining before its deadline, and then stopped as
+    /// `shutdown_now` does: what was left is in `undelivered`.
+    DeadlinePassed,
 }
 
 impl<T> fmt::Debug for Report<T> {
@@ -60,6 +100,7 @@ impl<T> fmt::Debug for Report<T> {
             .field("consumed", &self.consumed.len())
             .field("undelivered", &self.undelivered.len())
             .field("stats", &self.stats)
+            .field("ending", &self.ending)
             .finish()
     }
 }
@@ -94,8 +135,8 @@ impl<T> fmt::Debug for Report<T> {
 pub struct ProducerConsumerSystem<T> {
     buffer: SharedBuffer<Message<T>>,
     destination: Arc<Mutex<Vec<T>>>,
-    producer_counters: Vec<Arc<Counters>>,
-    consumer_counters: Vec<Arc<Counters>>,
+    /// The workers' counters, shared with every [`StatsHandle`].
+    stats: StatsHandle,
     config: ProducerConfig,
     consumer_delay: Duration,
     describe: Option<Describe<T>>,
@@ -111,6 +152,8 @@ enum Phase<T> {
     Running {
         producers: Vec<thread::JoinHandle<Option<T>>>,
         consumers: Vec<thread::JoinHandle<()>>,
+        /// Counted down as each producer thread ends.
+        producers_done: Arc<Latch>,
     },
     /// Shut down (or being dropped).
     Done,
@@ -143,11 +186,18 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         if capacity == 0 {
             return Err(SystemError::ZeroCapacity);
         }
+        let buffer = SharedBuffer::new(capacity);
+        let stats = {
+            let buffer = buffer.clone();
+            StatsHandle::new(
+                Arc::new(Mutex::new(Workers::default())),
+                Arc::new(move || buffer.len()),
+            )
+        };
         Ok(ProducerConsumerSystem {
-            buffer: SharedBuffer::new(capacity),
+            buffer,
             destination: Arc::new(Mutex::new(Vec::new())),
-            producer_counters: Vec::new(),
-            consumer_counters: Vec::new(),
+            stats,
             config: ProducerConfig {
                 delay: Duration::ZERO,
                 retry_interval: DEFAULT_RETRY_INTERVAL,
@@ -196,7 +246,11 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         };
         let id = producers.len() + 1;
         let counters = Arc::new(Counters::default());
-        self.producer_counters.push(Arc::clone(&counters));
+        self.stats
+            .workers()
+            .lock()
+            .producers
+            .push(Arc::clone(&counters));
         producers.push(Producer {
             id,
             source: Box::new(source.into_iter()),
@@ -271,7 +325,11 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         };
         let id = consumers.len() + 1;
         let counters = Arc::new(Counters::default());
-        self.consumer_counters.push(Arc::clone(&counters));
+        self.stats
+            .workers()
+            .lock()
+            .consumers
+            .push(Arc::clone(&counters));
         consumers.push(Consumer { id, sink, counters });
         Ok(id)
     }
@@ -432,18 +490,24 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
                 thread::spawn(move || consumer.run(buffer, delay, describe))
             })
             .collect();
+        let producers_done = Arc::new(Latch::new(producers.len()));
         let producers = producers
             .into_iter()
             .map(|producer| {
                 let buffer = self.buffer.clone();
                 let config = self.config;
                 let describe = self.describe;
-                thread::spawn(move || producer.run(buffer, config, describe))
+                let done = CountDownOnDrop(Arc::clone(&producers_done));
+                thread::spawn(move || {
+                    let _done = done;
+                    producer.run(buffer, config, describe)
+                })
             })
             .collect();
         self.phase = Phase::Running {
             producers,
             consumers,
+            producers_done,
         };
         Ok(())
     }
@@ -464,11 +528,31 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
     /// # Ok::<(), prodcon::SystemError>(())
     /// ```
     pub fn stats(&self) -> Stats {
-        stats::snapshot(
-            &self.producer_counters,
-            &self.consumer_counters,
-            self.buffer.len(),
-        )
+        self.stats.snapshot()
+    }
+
+    /// A handle that reads the same counters as [`stats`](Self::stats)
+    /// from any thread, while the system runs and after it is gone
+    /// (`Clone + Send + Sync`; see [`StatsHandle`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return Ok(()); }
+    /// use std::thread;
+    ///
+    /// let mut system = prodcon::ProducerConsumerSystem::new(2)?;
+    /// system.add_producer(0..100)?;
+    /// system.add_consumer()?;
+    /// system.start()?;
+    /// let stats = system.stats_handle();
+    /// let monitor = thread::spawn(move || stats.snapshot().total_produced);
+    /// assert!(monitor.join().unwrap() <= 100);
+    /// system.shutdown_graceful();
+    /// # Ok::<(), prodcon::SystemError>(())
+    /// ```
+    pub fn stats_handle(&self) -> StatsHandle {
+        self.stats.clone()
     }
 
     /// Shuts down the seed system's way, losing nothing: waits for every
@@ -502,6 +586,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         if let Phase::Running {
             producers,
             consumers,
+            producers_done: _,
         } = std::mem::replace(&mut self.phase, Phase::Done)
         {
             for producer in producers {
@@ -511,18 +596,89 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
             }
             events::producers_finished();
             self.buffer.join();
-            let pills = consumers.len() - usize::from(fault::active(Fault::OnePillTooFew));
-            for _ in 0..pills {
-                // Nothing closes the buffer during a graceful shutdown.
-                let sent = self.buffer.put(Message::PoisonPill);
-                debug_assert!(sent.is_ok(), "buffer closed during a graceful shutdown");
-            }
-            self.buffer.join();
-            for consumer in consumers {
-                join_worker(consumer);
+            self.stop_consumers_with_pills(consumers);
+        }
+        self.finish("graceful", undelivered, Ending::Drained)
+    }
+
+    /// Shuts down gracefully, as [`shutdown_graceful`](Self::shutdown_graceful)
+    /// does, but for at most about `timeout`: if by then the sources have
+    /// not all ended or not every item has been handled, it finishes as
+    /// [`shutdown_now`](Self::shutdown_now) does (emitting a
+    /// `deadline_passed` event). [`Report::ending`] says which happened:
+    /// [`Ending::Drained`] or [`Ending::DeadlinePassed`]. Either way every
+    /// item taken from a source is consumed, failed or undelivered.
+    ///
+    /// After the deadline, like `shutdown_now`, it still waits for each
+    /// consumer to finish the item in hand and for each producer to finish
+    /// a delay or a `next` of its source in progress, so a handler or
+    /// source that blocks for long makes it return that much later. A
+    /// `timeout` so long that the deadline overflows waits as
+    /// `shutdown_graceful` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # if prodcon::__private::MODEL_BUILD { return Ok(()); }
+    /// use prodcon::{Ending, ProducerConsumerSystem};
+    /// use std::time::Duration;
+    ///
+    /// let mut system = ProducerConsumerSystem::new(4)?;
+    /// system.add_producer(0u64..)?; // never ends: the deadline will pass
+    /// system.add_consumer()?;
+    /// system.start()?;
+    /// let report = system.shutdown_graceful_timeout(Duration::from_millis(20));
+    /// assert_eq!(report.ending, Ending::DeadlinePassed);
+    /// assert_eq!(
+    ///     report.stats.total_produced,
+    ///     report.consumed.len() + report.undelivered.len(),
+    /// );
+    /// # Ok::<(), prodcon::SystemError>(())
+    /// ```
+    pub fn shutdown_graceful_timeout(mut self, timeout: Duration) -> Report<T> {
+        events::shutdown_started("graceful_timeout");
+        let deadline = Instant::after(timeout);
+        let mut undelivered = Vec::new();
+        let mut ending = Ending::Drained;
+        if let Phase::Running {
+            producers,
+            consumers,
+            producers_done,
+        } = std::mem::replace(&mut self.phase, Phase::Done)
+        {
+            // Drained in time: every source ended, then every item was
+            // marked done. Once that holds no user code is left to run, so
+            // the pills go out and are taken without another deadline.
+            let drained = producers_done.wait_until(deadline)
+                && self.buffer.join_timeout(time_left(deadline));
+            if drained {
+                for producer in producers {
+                    undelivered.extend(join_worker(producer));
+                }
+                events::producers_finished();
+                self.stop_consumers_with_pills(consumers);
+            } else {
+                events::deadline_passed();
+                ending = Ending::DeadlinePassed;
+                undelivered = self.stop_now(producers, consumers);
             }
         }
-        self.finish("graceful", undelivered)
+        self.finish("graceful_timeout", undelivered, ending)
+    }
+
+    /// Puts one poison pill per consumer once every item is done, waits
+    /// until every pill is taken, and joins the consumers.
+    fn stop_consumers_with_pills(&self, consumers: Vec<thread::JoinHandle<()>>) {
+        let pills = consumers.len() - usize::from(fault::active(Fault::OnePillTooFew));
+        for _ in 0..pills {
+            // Nothing closes the buffer during a graceful shutdown.
+            let sent = self.buffer.put(Message::PoisonPill);
+            debug_assert!(sent.is_ok(), "buffer closed during a graceful shutdown");
+        }
+        self.buffer.join();
+        for consumer in consumers {
+            join_worker(consumer);
+        }
     }
 
     /// Shuts down at once: closes the buffer, so producers stop at their
@@ -554,24 +710,15 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         if let Phase::Running {
             producers,
             consumers,
+            producers_done: _,
         } = std::mem::replace(&mut self.phase, Phase::Done)
         {
-            // Close and take what is buffered in one step, so that
-            // consumers only finish the item already in hand: once closed,
-            // nothing new can arrive.
-            let buffered = self.buffer.close_and_drain();
-            undelivered.extend(buffered.into_iter().filter_map(Message::into_item));
-            for producer in producers {
-                undelivered.extend(join_worker(producer));
-            }
-            for consumer in consumers {
-                join_worker(consumer);
-            }
+            undelivered = self.stop_now(producers, consumers);
         }
-        self.finish("now", undelivered)
+        self.finish("now", undelivered, Ending::Stopped)
     }
 
-    fn finish(&mut self, mode: &'static str, mut undelivered: Vec<T>) -> Report<T> {
+    fn finish(&mut self, mode: &'static str, mut undelivered: Vec<T>, ending: Ending) -> Report<T> {
         // Whatever is still buffered: nothing after either shutdown, since
         // nothing can be put once the workers are joined; kept so that no
         // item can ever be dropped unreported.
@@ -583,26 +730,85 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
             consumed,
             undelivered,
             stats: self.stats(),
+            ending,
         }
     }
 }
 
+impl<T> ProducerConsumerSystem<T> {
+    /// The forceful stop shared by `shutdown_now`, the deadline path and
+    /// `drop`: closes the buffer and takes what is buffered in one step (so
+    /// that consumers only finish the item already in hand: once closed,
+    /// nothing new can arrive), then joins every worker. Returns the
+    /// undelivered items: the buffered ones, then the one each stopped
+    /// producer held.
+    fn stop_now(
+        &self,
+        producers: Vec<thread::JoinHandle<Option<T>>>,
+        consumers: Vec<thread::JoinHandle<()>>,
+    ) -> Vec<T> {
+        let buffered = self.buffer.close_and_drain();
+        let mut undelivered: Vec<T> = buffered
+            .into_iter()
+            .filter_map(Message::into_item)
+            .collect();
+        for producer in producers {
+            undelivered.extend(join_worker(producer));
+        }
+        for consumer in consumers {
+            join_worker(consumer);
+        }
+        undelivered
+    }
+}
+
+/// How long until `deadline`: zero once it has passed, and without limit
+/// for `None` (a deadline too far to represent).
+fn time_left(deadline: Option<Instant>) -> Duration {
+    match deadline {
+        Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+        None => Duration::MAX,
+    }
+}
+
 /// Joins a worker thread. Workers catch every panic of user code, so a
-/// join error would be a bug in this crate: re-raise it rather than hide it.
-fn join_worker<R>(handle: thread::JoinHandle<R>) -> R {
+/// join error would be a bug in this crate: re-raise it rather than hide it
+/// (unless this thread is already unwinding, where a second panic would
+/// abort the process).
+fn join_worker<R: Default>(handle: thread::JoinHandle<R>) -> R {
     match handle.join() {
         Ok(result) => result,
+        Err(_) if std::thread::panicking() => R::default(),
         Err(panic) => std::panic::resume_unwind(panic),
     }
 }
 
 impl<T> Drop for ProducerConsumerSystem<T> {
-    /// A system dropped while running is closed, so that its threads end
-    /// on their own (producers at their next put, consumers once the
-    /// buffer is empty); it does not wait for them.
+    /// A system dropped while running stops as
+    /// [`shutdown_now`](ProducerConsumerSystem::shutdown_now) does, and
+    /// joins every one of its threads before `drop` returns: no worker and
+    /// no user handler or source runs after it. The items it did not
+    /// deliver are dropped, each reported by an `item_dropped` event, then
+    /// a `shutdown_complete` event with `mode = "drop"` gives the counts.
+    ///
+    /// Like `shutdown_now`, it waits for each consumer to finish the item
+    /// in hand and for each producer to finish a delay or a `next` of its
+    /// source in progress: a handler or source that never returns blocks
+    /// `drop` forever. Use the shutdowns to keep the undelivered items.
     fn drop(&mut self) {
-        if let Phase::Running { .. } = self.phase {
-            self.buffer.close();
+        if let Phase::Running {
+            producers,
+            consumers,
+            producers_done: _,
+        } = std::mem::replace(&mut self.phase, Phase::Done)
+        {
+            events::shutdown_started("drop");
+            let undelivered = self.stop_now(producers, consumers);
+            for item in &undelivered {
+                events::item_dropped(events::label(self.describe, item).as_deref());
+            }
+            let consumed = self.destination.lock().len();
+            events::shutdown_complete("drop", consumed, undelivered.len());
         }
     }
 }
@@ -614,10 +820,14 @@ impl<T> fmt::Debug for ProducerConsumerSystem<T> {
             Phase::Running { .. } => "running",
             Phase::Done => "done",
         };
+        let (producers, consumers) = {
+            let workers = self.stats.workers().lock();
+            (workers.producers.len(), workers.consumers.len())
+        };
         f.debug_struct("ProducerConsumerSystem")
             .field("phase", &phase)
-            .field("producers", &self.producer_counters.len())
-            .field("consumers", &self.consumer_counters.len())
+            .field("producers", &producers)
+            .field("consumers", &consumers)
             .field("buffer", &self.buffer)
             .finish()
     }

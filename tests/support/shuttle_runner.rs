@@ -21,6 +21,14 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+// The models evaluate the crate's debug assertions and overflow checks, so
+// a build without them (`--release`) is refused here, at compile time. The
+// dev profile is optimized (Cargo.toml), so nothing is gained by it.
+const _: () = assert!(
+    cfg!(debug_assertions),
+    "run the model suites without --release: they evaluate the crate's debug assertions"
+);
+
 /// Which scheduler explores a test, and for how many executions.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Schedule {
@@ -59,11 +67,6 @@ fn run_with<F>(name: &str, schedule: Schedule, config: Config, f: F) -> usize
 where
     F: Fn() + Send + Sync + 'static,
 {
-    assert!(
-        cfg!(debug_assertions),
-        "the models evaluate the crate's debug assertions and overflow checks: \
-         run them without --release (the dev profile is optimized; see Cargo.toml)"
-    );
     let seed = seed_for(name);
     match schedule {
         Schedule::Random { iterations } => {

@@ -150,6 +150,11 @@ impl Instant {
         let nanos = u64::try_from(duration.as_nanos()).ok()?;
         Self::now().0.checked_add(nanos).map(Instant)
     }
+
+    /// The time from `earlier` to `self`, zero if `earlier` is later.
+    pub fn saturating_duration_since(self, earlier: Self) -> Duration {
+        Duration::from_nanos(self.0.saturating_sub(earlier.0))
+    }
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ impl Target for Real {
             },
             Op::PutMany(ref items) => match buffer.put_many(items.iter().copied()) {
                 Ok(()) => Ret::Done,
-                Err(PutError(back)) => Ret::RefusedMany(back),
+                Err(refused) => Ret::RefusedMany(refused.into_inner()),
             },
             Op::GetMany(max) => match buffer.get_many(max) {
                 Ok(items) => Ret::Items(items),
