@@ -1,0 +1,161 @@
+//! The model harness: one declaration per property, run by loom and by
+//! shuttle under the same test name.
+//!
+//! A property is a scenario function (`tests/support/scenarios.rs`,
+//! `tests/support/pipeline.rs`) sized by its arguments. [`model!`] declares
+//! a test of that name which, in a `--cfg loom` build, explores each loom
+//! configuration with its search bound (through
+//! [`loom_runner::check`](super::loom_runner::check)) and, in a
+//! `--cfg shuttle` build, runs each shuttle configuration under each of its
+//! schedules (through [`shuttle_runner::run`](super::shuttle_runner::run)).
+//! The test's name is the declaration's, given once: the loom runner prints
+//! it with the configuration and the executions explored, and shuttle
+//! derives each run's seed from it.
+//!
+//! Where things are: the declarations of the buffer, timeout, batch and
+//! pipeline properties are in `loom-tests/{buffer,timeouts,batch,pipeline}.rs`,
+//! each compiled as one test target (`model_buffer`, `model_timeouts`,
+//! `model_batch`, `model_pipeline`) that holds the loom models under
+//! `--cfg loom` and the shuttle tests under `--cfg shuttle`. Shuttle-only
+//! tests (the bug catalog's rejections, replay, sweeps) are in
+//! `tests/shuttle_*.rs`, declared with the same macro and no `loom:` line.
+//!
+//! # Syntax
+//!
+//! ```text
+//! model! {
+//!     /// What the property is (becomes the test's doc).
+//!     name = scenario_fn {
+//!         loom: exhaustive with (args...);      // zero or more loom lines
+//!         loom: bound(4) with (args...);
+//!         shuttle: random(40_000), pct(40_000, 3) with (args...), (args...);
+//!         shuttle: pct(20_000, 2) with (args...); // zero or more shuttle lines
+//!     }
+//!
+//!     /// The next property.
+//!     ...
+//! }
+//! ```
+//!
+//! - `loom: B with (A)` explores `scenario_fn(A)` with bound `B`:
+//!   `exhaustive` (every interleaving) or `bound(n)` (every interleaving
+//!   with at most `n` preemptions). The bound is fixed here, in code, never
+//!   taken from loom's environment variables.
+//! - `shuttle: S, ... with (A1), (A2), ...` runs `scenario_fn(Ai)` under
+//!   each schedule `S`: `random(iterations)` or `pct(iterations, depth)`.
+//! - Arguments are evaluated afresh in every execution.
+//! - A declaration without `loom:` lines produces no loom test, one without
+//!   `shuttle:` lines no shuttle test: a declared test always runs a model.
+
+#[cfg(shuttle)]
+use super::shuttle_runner::Schedule;
+
+/// An exhaustive loom search: no preemption bound.
+pub const fn exhaustive() -> Option<usize> {
+    None
+}
+
+/// A loom search over every interleaving with at most `preemptions`
+/// preemptions.
+pub const fn bound(preemptions: usize) -> Option<usize> {
+    Some(preemptions)
+}
+
+/// shuttle's random scheduler, for `iterations` executions.
+#[cfg(shuttle)]
+pub const fn random(iterations: usize) -> Schedule {
+    Schedule::Random { iterations }
+}
+
+/// shuttle's PCT scheduler at bug depth `depth`, for `iterations`
+/// executions.
+#[cfg(shuttle)]
+pub const fn pct(iterations: usize, depth: usize) -> Schedule {
+    Schedule::Pct { iterations, depth }
+}
+
+/// The name a model run is printed (loom) or seeded (shuttle) with: the
+/// test's name and the configuration's arguments.
+pub fn run_name(test: &str, arguments: &str) -> String {
+    format!("{test}({arguments})")
+}
+
+/// Runs one shuttle configuration under `schedule`, seeded from `name`,
+/// with the crate's `tracing` events captured for the whole run (shuttle
+/// gives every model thread the subscriber that was current when the run
+/// began; the pipeline scenarios read the events, the others ignore them).
+#[cfg(shuttle)]
+pub fn shuttle_run<F>(name: &str, schedule: Schedule, model: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    super::pipeline::with_event_capture(|| super::shuttle_runner::run(name, schedule, model));
+}
+
+/// Declares model tests; see the [module documentation](self).
+// `support/` is mounted by targets that declare no model (the bug catalog).
+#[allow(unused_macros)]
+macro_rules! model {
+    ($(
+        $(#[$attr:meta])*
+        $name:ident = $body:path {
+            $(loom: $lb:ident $(($ln:expr))? with ($($la:expr),* $(,)?);)*
+            $(shuttle: $($s:ident($($sa:expr),*)),+ with $(($($xa:expr),* $(,)?)),+;)*
+        }
+    )*) => {$(
+        $crate::support::harness::model!(@loom [$(#[$attr])*] $name
+            [$(($crate::support::harness::$lb($($ln)?)) ($($la),*))*]
+            $body);
+        $crate::support::harness::model!(@shuttle [$(#[$attr])*] $name
+            [$([[$($crate::support::harness::$s($($sa),*)),+] $(($($xa),*))+])*]
+            $body);
+    )*};
+    (@loom [$($attr:tt)*] $name:ident [] $body:path) => {};
+    (@loom [$($attr:tt)*] $name:ident [$(($bound:expr) ($($a:expr),*))+] $body:path) => {
+        $($attr)*
+        #[cfg(loom)]
+        #[test]
+        fn $name() {
+            $(
+                $crate::support::loom_runner::check(
+                    &$crate::support::harness::run_name(
+                        stringify!($name),
+                        stringify!($($a),*),
+                    ),
+                    $bound,
+                    move || $body($($a),*),
+                );
+            )+
+        }
+    };
+    (@shuttle [$($attr:tt)*] $name:ident [] $body:path) => {};
+    (@shuttle [$($attr:tt)*] $name:ident
+        [$([[$($schedule:expr),+] $(($($a:expr),*))+])+] $body:path) => {
+        $($attr)*
+        #[cfg(shuttle)]
+        #[test]
+        fn $name() {
+            $(
+                let schedules = [$($schedule),+];
+                $(
+                    for schedule in schedules {
+                        $crate::support::harness::shuttle_run(
+                            &format!(
+                                "{}/{:?}",
+                                $crate::support::harness::run_name(
+                                    stringify!($name),
+                                    stringify!($($a),*),
+                                ),
+                                schedule,
+                            ),
+                            schedule,
+                            move || $body($($a),*),
+                        );
+                    }
+                )+
+            )+
+        }
+    };
+}
+
+pub(crate) use model;
