@@ -16,7 +16,7 @@ mod support;
 use runner::{assert_failure, check, rejects};
 use support::faulty::{Faulty, bug};
 use support::queue::Queue;
-use support::scenarios;
+use support::scenarios::{self, Side::*};
 
 const DEADLOCK: &str = "deadlock";
 
@@ -32,15 +32,19 @@ type Reference = Faulty<u32, { bug::NONE }>;
 type Buggy<const BUG: u8> = Faulty<u32, BUG>;
 
 fn one_producer_two_consumers<Q: Queue<u32>>() {
-    scenarios::one_producer_two_consumers::<Q>(2)
+    scenarios::exactly_once::<Q>(Main, Threads(2), 1, 2)
 }
 
 fn two_producers_one_consumer<Q: Queue<u32>>() {
-    scenarios::two_producers_one_consumer::<Q>(1)
+    scenarios::exactly_once::<Q>(Threads(2), Main, 1, 1)
 }
 
 fn spurious<Q: Queue<u32>>() {
-    scenarios::consumers_wait_on_empty::<Q>(true)
+    scenarios::consumers_wait_on_empty::<Q>(1, true)
+}
+
+fn get_timeout_races_put<Q: Queue<u32>>() {
+    scenarios::get_timeout_races_puts::<Q>(1, 1, 1, 1)
 }
 
 /// (a) One condition variable for both sides with `notify_one`: the classic
@@ -105,8 +109,8 @@ fn catches_timed_out_waiter_swallowing_a_notification() {
     catch(
         "bug_e/get_timeout_races_put",
         Some(3),
-        scenarios::get_timeout_races_put::<Reference>,
-        scenarios::get_timeout_races_put::<Buggy<{ bug::TIMEOUT_SWALLOWS_NOTIFY }>>,
+        get_timeout_races_put::<Reference>,
+        get_timeout_races_put::<Buggy<{ bug::TIMEOUT_SWALLOWS_NOTIFY }>>,
         DEADLOCK,
     );
 }
@@ -139,7 +143,7 @@ fn catches_close_that_skips_timed_waiters() {
 }
 
 fn getters_wait_on_empty_cap2<Q: Queue<u32>>() {
-    scenarios::consumers_wait_on_empty_at::<Q>(2, false)
+    scenarios::consumers_wait_on_empty::<Q>(2, false)
 }
 
 /// (i) Wakeups only on the empty/full transition, never passed on. 2

@@ -1,21 +1,22 @@
-//! Randomized (shuttle) tests of `SharedBuffer`: the properties of the loom
-//! models (`loom-tests/`) at sizes loom cannot explore — 4 producers × 4
-//! consumers with several items each, up to 9 model threads — run against the
-//! real production code under shuttle's random scheduler and under PCT; and,
-//! for every bug of the catalog (`tests/support/faulty.rs`), a test that these
-//! checks reject it.
+//! shuttle rejects every bug of the catalog (`tests/support/faulty.rs`):
+//! for each known-buggy buffer, a test that the model properties catch it
+//! at the sizes shuttle explores; and a failure's schedule replays from its
+//! string.
 //!
 //! ```text
 //! RUSTFLAGS="--cfg shuttle" cargo test --release --test shuttle_buffer
 //! ```
 //!
-//! The scenarios are shared with loom (`tests/support/scenarios.rs`); they
-//! spawn their threads through the crate's facade, which under
-//! `cfg(shuttle)` also brings the model timer (timed waits time out at
-//! moments the scheduler chooses), spurious wakeups, and a `notify_one` that
-//! wakes a waiter chosen at random.
+//! The properties themselves, at sizes loom cannot explore (up to 4
+//! producers × 4 consumers, 9 model threads), are declared once with their
+//! loom models in `loom-tests/{buffer,timeouts,batch,pipeline}.rs` (test
+//! targets `model_*`, which hold the shuttle tests under
+//! `--cfg shuttle`). Under `cfg(shuttle)` the crate's facade brings the
+//! model timer (timed waits time out at moments the scheduler chooses),
+//! spurious wakeups, and a `notify_one` that wakes a waiter chosen at
+//! random.
 //!
-//! Every test has a fixed seed, derived from its name (see
+//! Every run has a fixed seed, derived from its name (see
 //! `support/shuttle_runner.rs`): CI runs the same schedules every time, a
 //! failure reproduces by running the test again, and the known-buggy buffers
 //! are caught in the same execution every time. To explore other schedules,
@@ -34,328 +35,11 @@
 #[path = "support/mod.rs"]
 mod support;
 
-#[path = "support/shuttle_runner.rs"]
-mod shuttle_runner;
-
-use prodcon::SharedBuffer;
-use shuttle_runner::{
-    Schedule, assert_failure, pct, random, rejects, rejects_with_schedule, replay_rejects, run,
-};
 use support::faulty::{Faulty, bug};
-use support::scenarios;
-
-type Buffer = SharedBuffer<u32>;
-
-// ---------------------------------------------------------------------------
-// Exactly-once delivery, 4 producers × 4 consumers.
-// ---------------------------------------------------------------------------
-
-/// No lost or duplicated item and no deadlock on a full or an empty buffer:
-/// 4 producers × 3 items, 4 consumers getting until closed, the main thread
-/// joining the producers and closing, capacity 1. Random scheduler, 40 000
-/// executions.
-#[test]
-fn exactly_once_4p_4c_cap1_random() {
-    random("exactly_once_4p_4c_cap1_random", 40_000, || {
-        scenarios::exactly_once::<Buffer>(4, 4, 1, 3)
-    });
-}
-
-/// As [`exactly_once_4p_4c_cap1_random`]: 4 producers × 3 items, 4
-/// consumers, capacity 1. PCT depth 3, 40 000 executions.
-#[test]
-fn exactly_once_4p_4c_cap1_pct3() {
-    pct("exactly_once_4p_4c_cap1_pct3", 40_000, 3, || {
-        scenarios::exactly_once::<Buffer>(4, 4, 1, 3)
-    });
-}
-
-/// As [`exactly_once_4p_4c_cap1_random`]: 4 producers × 3 items, 4
-/// consumers, capacity 1. PCT depth 2, 20 000 executions.
-#[test]
-fn exactly_once_4p_4c_cap1_pct2() {
-    pct("exactly_once_4p_4c_cap1_pct2", 20_000, 2, || {
-        scenarios::exactly_once::<Buffer>(4, 4, 1, 3)
-    });
-}
-
-/// No lost or duplicated item, no deadlock: 4 producers × 3 items, 4
-/// consumers, capacity 2. Random scheduler, 30 000 executions.
-#[test]
-fn exactly_once_4p_4c_cap2_random() {
-    random("exactly_once_4p_4c_cap2_random", 30_000, || {
-        scenarios::exactly_once::<Buffer>(4, 4, 2, 3)
-    });
-}
-
-/// No lost or duplicated item, no deadlock: 4 producers × 3 items, 4
-/// consumers, capacity 2. PCT depth 3, 30 000 executions.
-#[test]
-fn exactly_once_4p_4c_cap2_pct3() {
-    pct("exactly_once_4p_4c_cap2_pct3", 30_000, 3, || {
-        scenarios::exactly_once::<Buffer>(4, 4, 2, 3)
-    });
-}
-
-/// No lost or duplicated item, no deadlock: 4 producers × 3 items, 4
-/// consumers, capacity 3. Random scheduler, 30 000 executions.
-#[test]
-fn exactly_once_4p_4c_cap3_random() {
-    random("exactly_once_4p_4c_cap3_random", 30_000, || {
-        scenarios::exactly_once::<Buffer>(4, 4, 3, 3)
-    });
-}
-
-/// No lost or duplicated item, no deadlock: 4 producers × 3 items, 4
-/// consumers, capacity 3. PCT depth 3, 30 000 executions.
-#[test]
-fn exactly_once_4p_4c_cap3_pct3() {
-    pct("exactly_once_4p_4c_cap3_pct3", 30_000, 3, || {
-        scenarios::exactly_once::<Buffer>(4, 4, 3, 3)
-    });
-}
-
-// ---------------------------------------------------------------------------
-// close racing blocked puts and gets.
-// ---------------------------------------------------------------------------
-
-/// `close` racing blocked puts and gets: 4 producers × 3 items, 4 consumers
-/// getting until closed, the main thread putting 3 items of its own and
-/// closing while the others run, capacity 1. Every waiter wakes; each item
-/// is delivered or handed back exactly once, nothing is left behind, a
-/// refused putter stays refused, each consumer sees each producer's items
-/// in order. Random scheduler, 40 000 executions.
-#[test]
-fn close_races_blocked_puts_and_gets_4p_4c_cap1_random() {
-    random(
-        "close_races_blocked_puts_and_gets_4p_4c_cap1_random",
-        40_000,
-        || scenarios::close_races_puts_and_gets::<Buffer>(4, 4, 1, 3, 3),
-    );
-}
-
-/// As [`close_races_blocked_puts_and_gets_4p_4c_cap1_random`]: 4 producers
-/// × 3 items, 4 consumers, the main thread putting 3 and closing, capacity
-/// 1. PCT depth 3, 40 000 executions.
-#[test]
-fn close_races_blocked_puts_and_gets_4p_4c_cap1_pct3() {
-    pct(
-        "close_races_blocked_puts_and_gets_4p_4c_cap1_pct3",
-        40_000,
-        3,
-        || scenarios::close_races_puts_and_gets::<Buffer>(4, 4, 1, 3, 3),
-    );
-}
-
-/// As [`close_races_blocked_puts_and_gets_4p_4c_cap1_random`], capacity 2:
-/// 4 producers × 3 items, 4 consumers, the main thread putting 3 and
-/// closing. Random scheduler, 20 000 executions.
-#[test]
-fn close_races_blocked_puts_and_gets_4p_4c_cap2_random() {
-    random(
-        "close_races_blocked_puts_and_gets_4p_4c_cap2_random",
-        20_000,
-        || scenarios::close_races_puts_and_gets::<Buffer>(4, 4, 2, 3, 3),
-    );
-}
-
-/// As [`close_races_blocked_puts_and_gets_4p_4c_cap1_random`], capacity 2:
-/// 4 producers × 3 items, 4 consumers, the main thread putting 3 and
-/// closing. PCT depth 3, 20 000 executions.
-#[test]
-fn close_races_blocked_puts_and_gets_4p_4c_cap2_pct3() {
-    pct(
-        "close_races_blocked_puts_and_gets_4p_4c_cap2_pct3",
-        20_000,
-        3,
-        || scenarios::close_races_puts_and_gets::<Buffer>(4, 4, 2, 3, 3),
-    );
-}
-
-// ---------------------------------------------------------------------------
-// join / task_done.
-// ---------------------------------------------------------------------------
-
-/// `join` never returns while a task is unfinished and never hangs once all
-/// are: 2 producers × 3 items, 3 workers getting and marking done until
-/// closed, then 2 joiner threads and the main thread joining, capacity 2.
-/// Random scheduler, 20 000 executions.
-#[test]
-fn join_waits_for_every_task_2p_3w_2j_random() {
-    random("join_waits_for_every_task_2p_3w_2j_random", 20_000, || {
-        scenarios::join_waits_for_every_task_n::<Buffer>(2, 3, 2, 2, 3)
-    });
-}
-
-/// As [`join_waits_for_every_task_2p_3w_2j_random`]: 2 producers × 3
-/// items, 3 workers, 2 joiners and the main thread, capacity 2. PCT depth
-/// 3, 20 000 executions.
-#[test]
-fn join_waits_for_every_task_2p_3w_2j_pct3() {
-    pct("join_waits_for_every_task_2p_3w_2j_pct3", 20_000, 3, || {
-        scenarios::join_waits_for_every_task_n::<Buffer>(2, 3, 2, 2, 3)
-    });
-}
-
-// ---------------------------------------------------------------------------
-// Time: the model timer fires at moments the scheduler chooses.
-// ---------------------------------------------------------------------------
-
-/// `get_timeout` racing puts and the timer: 2 timed and 2 untimed getters
-/// on an empty buffer (capacity 2), the main thread putting 4 items, the
-/// timer firing up to twice. Every untimed getter is woken for an item
-/// without a close (no notification is swallowed by a getter that times
-/// out), each item is taken once or left buffered. Random scheduler, 20 000
-/// executions.
-#[test]
-fn get_timeout_races_puts_2t_2u_random() {
-    random("get_timeout_races_puts_2t_2u_random", 20_000, || {
-        scenarios::get_timeout_races_puts::<Buffer>(2, 2, 2)
-    });
-}
-
-/// As [`get_timeout_races_puts_2t_2u_random`]: 2 timed and 2 untimed
-/// getters, 4 items, capacity 2, 2 timer firings. PCT depth 3, 20 000
-/// executions.
-#[test]
-fn get_timeout_races_puts_2t_2u_pct3() {
-    pct("get_timeout_races_puts_2t_2u_pct3", 20_000, 3, || {
-        scenarios::get_timeout_races_puts::<Buffer>(2, 2, 2)
-    });
-}
-
-/// `put_timeout` racing gets and the timer: a full buffer of capacity 1, 2
-/// timed and 2 untimed putters, the main thread taking exactly the room
-/// they need, the timer firing up to twice. Every untimed put completes
-/// without a close (room made by a get is never wasted), each item is
-/// taken, buffered or handed back as `Timeout(item)` exactly once. Random
-/// scheduler, 20 000 executions.
-#[test]
-fn put_timeout_races_gets_2t_2u_cap1_random() {
-    random("put_timeout_races_gets_2t_2u_cap1_random", 20_000, || {
-        scenarios::put_timeout_races_gets::<Buffer>(2, 2, 1, 2)
-    });
-}
-
-/// As [`put_timeout_races_gets_2t_2u_cap1_random`]: 2 timed and 2 untimed
-/// putters on a full buffer of capacity 1, 2 timer firings. PCT depth 3,
-/// 20 000 executions.
-#[test]
-fn put_timeout_races_gets_2t_2u_cap1_pct3() {
-    pct("put_timeout_races_gets_2t_2u_cap1_pct3", 20_000, 3, || {
-        scenarios::put_timeout_races_gets::<Buffer>(2, 2, 1, 2)
-    });
-}
-
-/// `join_timeout` racing `task_done` and the timer: 3 items, 2 workers
-/// finishing them, 2 joiners calling `join_timeout`, 2 timer firings.
-/// `true` only once every task is finished; `join` returns afterwards.
-/// Random scheduler, 20 000 executions.
-#[test]
-fn join_timeout_races_task_done_2w_2j_random() {
-    random("join_timeout_races_task_done_2w_2j_random", 20_000, || {
-        scenarios::join_timeout_races_task_done_n::<Buffer>(2, 2, 3, 2)
-    });
-}
-
-/// As [`join_timeout_races_task_done_2w_2j_random`]: 3 items, 2 workers, 2
-/// joiners, 2 timer firings. PCT depth 3, 20 000 executions.
-#[test]
-fn join_timeout_races_task_done_2w_2j_pct3() {
-    pct("join_timeout_races_task_done_2w_2j_pct3", 20_000, 3, || {
-        scenarios::join_timeout_races_task_done_n::<Buffer>(2, 2, 3, 2)
-    });
-}
-
-/// The seed producer's timed-retry put loop (the loom model's scenario, with
-/// more items): 2 producers × 4 items retrying `put_timeout`, capacity 1,
-/// the main thread consuming, 2 timer firings. Nothing lost or duplicated
-/// by a retry. Random scheduler, 20 000 executions.
-#[test]
-fn timed_retry_producers_2p_4_items_random() {
-    random("timed_retry_producers_2p_4_items_random", 20_000, || {
-        scenarios::timed_retry_producers::<Buffer>(4)
-    });
-}
-
-/// Timed retries on both sides: 3 producers × 3 items retrying
-/// `put_timeout`, 2 consumers retrying `get_timeout` until closed, capacity
-/// 1, 4 timer firings. Nothing lost or duplicated by a retry. Random
-/// scheduler, 20 000 executions.
-#[test]
-fn timed_retry_both_sides_3p_2c_cap1_random() {
-    random("timed_retry_both_sides_3p_2c_cap1_random", 20_000, || {
-        scenarios::timed_retry_both_sides::<Buffer>(3, 2, 1, 3, 4)
-    });
-}
-
-/// As [`timed_retry_both_sides_3p_2c_cap1_random`]: 3 producers × 3 items,
-/// 2 consumers, capacity 1, 4 timer firings. PCT depth 3, 20 000
-/// executions.
-#[test]
-fn timed_retry_both_sides_3p_2c_cap1_pct3() {
-    pct("timed_retry_both_sides_3p_2c_cap1_pct3", 20_000, 3, || {
-        scenarios::timed_retry_both_sides::<Buffer>(3, 2, 1, 3, 4)
-    });
-}
-
-// ---------------------------------------------------------------------------
-// Wakeups passed on within a side (the two-lock buffer wakes the other
-// side only on the empty/full transition).
-// ---------------------------------------------------------------------------
-
-/// 2 getters waiting on an empty buffer, 2 puts, no close; capacity 2 and
-/// 3. Random scheduler and PCT depth 3, 5 000 executions each.
-#[test]
-fn getters_pass_the_wakeup_on() {
-    for capacity in [2, 3] {
-        let scenario = move || scenarios::consumers_wait_on_empty_at::<Buffer>(capacity, false);
-        random("getters_pass_the_wakeup_on_random", 5_000, scenario);
-        pct("getters_pass_the_wakeup_on_pct3", 5_000, 3, scenario);
-    }
-}
-
-/// 2 putters blocked on a full buffer, the main thread getting every item,
-/// no close; capacity 2 and 3. Random scheduler and PCT depth 3, 5 000
-/// executions each.
-#[test]
-fn putters_pass_the_wakeup_on() {
-    for capacity in [2, 3] {
-        let scenario = move || scenarios::putters_wait_on_full_at::<Buffer>(capacity);
-        random("putters_pass_the_wakeup_on_random", 5_000, scenario);
-        pct("putters_pass_the_wakeup_on_pct3", 5_000, 3, scenario);
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Spurious wakeups.
-// ---------------------------------------------------------------------------
-
-/// A spurious wakeup is neither an item, nor room, nor a timeout, nor the
-/// end of the tasks: 3 producers × 2 items (`put` and `put_timeout`), 3
-/// consumers taking 2 each (`get` and `get_timeout`) and marking them done,
-/// a thread waking every waiter spuriously 3 times, `join_timeout` and
-/// `join` afterwards; no timer, nobody closes, capacity 1. Random
-/// scheduler, 20 000 executions.
-#[test]
-fn spurious_wakeups_fail_nothing_3p_3c_random() {
-    random("spurious_wakeups_fail_nothing_3p_3c_random", 20_000, || {
-        scenarios::spurious_wakeups_everywhere::<Buffer>(3, 3, 1, 2, 3)
-    });
-}
-
-/// As [`spurious_wakeups_fail_nothing_3p_3c_random`]: 3 producers × 2
-/// items, 3 consumers, 3 spurious wakeups, capacity 1. PCT depth 3,
-/// 20 000 executions.
-#[test]
-fn spurious_wakeups_fail_nothing_3p_3c_pct3() {
-    pct(
-        "spurious_wakeups_fail_nothing_3p_3c_pct3",
-        20_000,
-        3,
-        || scenarios::spurious_wakeups_everywhere::<Buffer>(3, 3, 1, 2, 3),
-    );
-}
+use support::scenarios::{self, Side::*, Take::*};
+use support::shuttle_runner::{
+    Schedule, assert_failure, rejects, rejects_with_schedule, replay_rejects, run,
+};
 
 // ---------------------------------------------------------------------------
 // The checks can fail: every bug of the catalog is rejected.
@@ -383,19 +67,19 @@ type Reference = Faulty<u32, { bug::NONE }>;
 type Buggy<const BUG: u8> = Faulty<u32, BUG>;
 
 fn one_producer_two_consumers<Q: support::queue::Queue<u32>>() {
-    scenarios::one_producer_two_consumers::<Q>(2)
+    scenarios::exactly_once::<Q>(Main, Threads(2), 1, 2)
 }
 
 fn two_producers_one_consumer<Q: support::queue::Queue<u32>>() {
-    scenarios::two_producers_one_consumer::<Q>(1)
+    scenarios::exactly_once::<Q>(Threads(2), Main, 1, 1)
 }
 
 fn exactly_once_4p_4c_cap1<Q: support::queue::Queue<u32>>() {
-    scenarios::exactly_once::<Q>(4, 4, 1, 3)
+    scenarios::exactly_once::<Q>(Threads(4), Threads(4), 1, 3)
 }
 
 fn close_races_4p_4c_cap1<Q: support::queue::Queue<u32>>() {
-    scenarios::close_races_puts_and_gets::<Q>(4, 4, 1, 3, 3)
+    scenarios::close_races_puts_and_gets::<Q>(4, 4, UntilClosed, 1, 3, 3)
 }
 
 fn spurious_wakeups_3p_3c<Q: support::queue::Queue<u32>>() {
@@ -403,7 +87,11 @@ fn spurious_wakeups_3p_3c<Q: support::queue::Queue<u32>>() {
 }
 
 fn consumers_wait_on_empty_with_spurious_wakeup<Q: support::queue::Queue<u32>>() {
-    scenarios::consumers_wait_on_empty::<Q>(true)
+    scenarios::consumers_wait_on_empty::<Q>(1, true)
+}
+
+fn get_timeout_races_put<Q: support::queue::Queue<u32>>() {
+    scenarios::get_timeout_races_puts::<Q>(1, 1, 1, 1)
 }
 
 fn put_timeout_races_gets_2t_2u_cap1<Q: support::queue::Queue<u32>>() {
@@ -516,8 +204,8 @@ fn catches_timed_out_getter_swallowing_a_notification() {
     catch(
         "bug_e/get_timeout_races_put",
         Schedule::Random { iterations: 2_000 },
-        scenarios::get_timeout_races_put::<Reference>,
-        scenarios::get_timeout_races_put::<Buggy<{ bug::TIMEOUT_SWALLOWS_NOTIFY }>>,
+        get_timeout_races_put::<Reference>,
+        get_timeout_races_put::<Buggy<{ bug::TIMEOUT_SWALLOWS_NOTIFY }>>,
         DEADLOCK,
     );
 }
@@ -570,7 +258,7 @@ fn catches_close_that_skips_timed_waiters() {
 }
 
 fn putters_wait_on_full_cap3<Q: support::queue::Queue<u32>>() {
-    scenarios::putters_wait_on_full_at::<Q>(3)
+    scenarios::putters_wait_on_full::<Q>(3)
 }
 
 /// (i) Wakeups only on the empty/full transition, never passed on. 2
