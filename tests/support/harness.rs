@@ -159,3 +159,93 @@ macro_rules! model {
 }
 
 pub(crate) use model;
+
+/// Declares bug-catalog tests: for a known bug of `support::faulty`, each
+/// line runs a scenario on the bug-free `Faulty<u32, { bug::NONE }>`,
+/// which must pass, then on `Faulty<u32, BUG>`, which the checker must
+/// reject with a message containing the expected text — so the rejection
+/// is the bug's doing, not the harness's. Under shuttle both runs share
+/// one seed.
+///
+/// ```text
+/// catches! {
+///     /// What the bug is (becomes the test's doc).
+///     name = bug::SOME_BUG, "expected message" {
+///         loom: bound(2) on scenario(args...);       // zero or more
+///         shuttle: random(1_000) on scenario(args...); // zero or more
+///     }
+/// }
+/// ```
+///
+/// `scenario` names a function of `support::scenarios` generic over the
+/// buffer.
+#[allow(unused_macros)]
+macro_rules! catches {
+    ($(
+        $(#[$attr:meta])*
+        $name:ident = $bug:path, $expected:literal {
+            $(loom: $lb:ident $(($ln:expr))? on $lf:ident($($la:expr),* $(,)?);)*
+            $(shuttle: $s:ident($($sa:expr),*) on $sf:ident($($xa:expr),* $(,)?);)*
+        }
+    )*) => {$(
+        $crate::support::harness::catches!(@loom [$(#[$attr])*] $name $bug, $expected
+            [$(($crate::support::harness::$lb($($ln)?)) $lf ($($la),*))*]);
+        $crate::support::harness::catches!(@shuttle [$(#[$attr])*] $name $bug, $expected
+            [$(($crate::support::harness::$s($($sa),*)) $sf ($($xa),*))*]);
+    )*};
+    (@loom [$($attr:tt)*] $name:ident $bug:path, $expected:literal []) => {};
+    (@loom [$($attr:tt)*] $name:ident $bug:path, $expected:literal
+        [$(($bound:expr) $f:ident ($($a:expr),*))+]) => {
+        $($attr)*
+        #[cfg(loom)]
+        #[test]
+        fn $name() {
+            use $crate::support::faulty::{Faulty, bug};
+            use $crate::support::loom_runner::{assert_failure, check, rejects};
+            $(
+                let run = $crate::support::harness::run_name(
+                    stringify!($name),
+                    stringify!($f($($a),*)),
+                );
+                check(&format!("{run}/reference"), $bound, move || {
+                    $crate::support::scenarios::$f::<Faulty<u32, { bug::NONE }>>($($a),*)
+                });
+                let failure = rejects(&format!("{run}/bug"), $bound, move || {
+                    $crate::support::scenarios::$f::<Faulty<u32, { $bug }>>($($a),*)
+                });
+                assert_failure(&failure, $expected);
+            )+
+        }
+    };
+    (@shuttle [$($attr:tt)*] $name:ident $bug:path, $expected:literal []) => {};
+    (@shuttle [$($attr:tt)*] $name:ident $bug:path, $expected:literal
+        [$(($schedule:expr) $f:ident ($($a:expr),*))+]) => {
+        $($attr)*
+        #[cfg(shuttle)]
+        #[test]
+        fn $name() {
+            use $crate::support::faulty::{Faulty, bug};
+            use $crate::support::shuttle_runner::{assert_failure, rejects, run};
+            $(
+                let schedule = $schedule;
+                let name = format!(
+                    "{}/{:?}",
+                    $crate::support::harness::run_name(
+                        stringify!($name),
+                        stringify!($f($($a),*)),
+                    ),
+                    schedule,
+                );
+                run(&name, schedule, move || {
+                    $crate::support::scenarios::$f::<Faulty<u32, { bug::NONE }>>($($a),*)
+                });
+                let failure = rejects(&name, schedule, move || {
+                    $crate::support::scenarios::$f::<Faulty<u32, { $bug }>>($($a),*)
+                });
+                assert_failure(&failure, $expected);
+            )+
+        }
+    };
+}
+
+pub(crate) use catches;

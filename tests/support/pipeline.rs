@@ -10,12 +10,12 @@
 //! when the run began, so a shuttle test wraps its run in
 //! [`with_event_capture`].
 
+use super::events::{Captured, Recorder};
 use super::scenarios::assert_exactly_once;
 use super::thread;
 use prodcon::{ProducerConsumerSystem, Report, SharedBuffer};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use super::events::{Captured, Recorder};
 use tracing::subscriber::DefaultGuard;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -68,9 +68,7 @@ struct Event {
 }
 
 /// The capture layer, recording into `events`.
-fn capture(
-    events: Arc<Mutex<Vec<Event>>>,
-) -> impl tracing::Subscriber + Send + Sync + 'static {
+fn capture(events: Arc<Mutex<Vec<Event>>>) -> impl tracing::Subscriber + Send + Sync + 'static {
     tracing_subscriber::registry().with(Recorder(move |captured: Captured| {
         let worker = captured
             .number("consumer")

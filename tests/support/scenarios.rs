@@ -217,14 +217,20 @@ pub fn exactly_once<Q: Queue<u32>>(
     capacity: usize,
     per_producer: usize,
 ) {
-    assert!(producers != Main || consumers != Main, "nobody else to wait for");
+    assert!(
+        producers != Main || consumers != Main,
+        "nobody else to wait for"
+    );
     let total = producers.count() * per_producer;
     let buffer = Q::with_capacity(capacity);
     let producer_threads = spawn_producers(&buffer, producers.threads(), per_producer);
     let consumer_threads = spawn_consumers(&buffer, consumers.threads(), UntilClosed);
     if producers == Main {
         for i in 0..per_producer {
-            assert!(buffer.put(item(0, i)).is_ok(), "put failed on an open buffer");
+            assert!(
+                buffer.put(item(0, i)).is_ok(),
+                "put failed on an open buffer"
+            );
         }
     }
     let delivered = deliver(&buffer, consumers, total, producer_threads, || {
@@ -333,7 +339,6 @@ pub fn close_wakes_blocked_getters<Q: Queue<u32>>() {
     }
 }
 
-
 /// `close` racing blocked puts and gets. `producers` threads each put
 /// `per_producer` items, keeping every item a put hands back; `consumers`
 /// threads get as `take` says; the main thread puts `close_after` items of
@@ -439,7 +444,10 @@ pub fn join_waits_for_every_task<Q: Queue<u32>>(
     let producer_threads = spawn_producers(&buffer, producers.threads(), per_producer);
     if producers == Main {
         for i in 0..per_producer {
-            assert!(buffer.put(item(0, i)).is_ok(), "put failed on an open buffer");
+            assert!(
+                buffer.put(item(0, i)).is_ok(),
+                "put failed on an open buffer"
+            );
         }
     }
     for t in producer_threads {
@@ -649,7 +657,6 @@ pub fn close_wakes_timed_waiters<Q: Queue<u32>>() {
         Err(PutTimeoutError::Closed(item(1, 0)))
     );
 }
-
 
 /// `join_timeout` racing `task_done` and the timer. The main thread puts
 /// `items` items (capacity `items`, at least 1); `workers` threads get and
@@ -867,10 +874,7 @@ pub fn spurious_wakeups_everywhere<Q: Queue<u32>>(
         delivered.extend(t.join().unwrap());
     }
     waker.join().unwrap();
-    assert_exactly_once(
-        delivered,
-        items(producers, per_producer),
-    );
+    assert_exactly_once(delivered, items(producers, per_producer));
 }
 
 // ---------------------------------------------------------------------------
@@ -986,10 +990,7 @@ pub fn batch_exactly_once(
         delivered.extend(got);
     }
     assert_eq!(buffer.len(), 0, "items left behind");
-    assert_exactly_once(
-        delivered,
-        items(producers, per_producer),
-    );
+    assert_exactly_once(delivered, items(producers, per_producer));
 }
 
 /// Two consumer threads each call `get_many(1)` once on an empty buffer of
