@@ -17,20 +17,6 @@ use support::harness::model;
 use support::scenarios;
 
 model! {
-    /// FIFO and exactly-once through one `put_many` and repeated
-    /// `get_many`: 1 producer putting all items with one `put_many` (it
-    /// waits for room), 1 consumer, the main thread closing. Arguments:
-    /// capacity, items, the consumer's `get_many` maximum.
-    ///
-    /// - loom, exhaustive (326,187 executions): 5 items into capacity 2,
-    ///   `get_many(2)`.
-    /// - shuttle: 20 items into capacity 3, `get_many(4)`; random 2 000,
-    ///   PCT depth 3 1 000.
-    put_many_get_many_in_order = scenarios::put_many_get_many_in_order {
-        loom: exhaustive with (2, 5, 2);
-        shuttle: random(2_000), pct(1_000, 3) with (3, 20, 4);
-    }
-
     /// A `put_many` of 2 items wakes both getters blocked in `get_many(1)`
     /// on an empty buffer — no close rescues a sleeper. loom, exhaustive
     /// (3,753 executions); shuttle, random 2 000 and PCT depth 3 1 000.
@@ -79,17 +65,23 @@ model! {
 
     /// Exactly once with `put_many` producers and `get_many` consumers,
     /// the main thread closing; each consumer sees each producer's items in
-    /// order. Arguments: producers, consumers, capacity, items per
-    /// producer, the consumers' `get_many` maximum.
+    /// order (with one of each: FIFO). Arguments: producers, consumers,
+    /// capacity, items per producer, the consumers' `get_many` maximum.
     ///
+    /// - loom, exhaustive (326,187 executions): 1 producer putting 5 items
+    ///   with one `put_many` into capacity 2 (it waits for room), 1
+    ///   consumer, `get_many(2)`.
     /// - loom, preemption bound 3 (165,148 executions): 2 producers × 2
     ///   items, 1 consumer, capacity 1, `get_many(2)`.
-    /// - shuttle: 3 producers × 6 items, 3 consumers, capacity 2,
+    /// - shuttle: 1 producer × 20 items, 1 consumer, capacity 3,
+    ///   `get_many(4)`; 3 producers × 6 items, 3 consumers, capacity 2,
     ///   `get_many(2)`; 2 producers × 5 items, 4 consumers, capacity 1,
     ///   `get_many(3)`; random 2 000 and PCT depth 3 1 000 each.
     batch_exactly_once = scenarios::batch_exactly_once {
+        loom: exhaustive with (1, 1, 2, 5, 2);
         loom: bound(3) with (2, 1, 1, 2, 2);
-        shuttle: random(2_000), pct(1_000, 3) with (3, 3, 2, 6, 2), (2, 4, 1, 5, 3);
+        shuttle: random(2_000), pct(1_000, 3)
+            with (1, 1, 3, 20, 4), (3, 3, 2, 6, 2), (2, 4, 1, 5, 3);
     }
 
     /// A `put_many` that leaves room passes the putters' wakeup on: a batch

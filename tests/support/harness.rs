@@ -205,7 +205,7 @@ macro_rules! catches {
             $(
                 let run = $crate::support::harness::run_name(
                     stringify!($name),
-                    stringify!($f($($a),*)),
+                    &format!("{}({})", stringify!($f), stringify!($($a),*)),
                 );
                 check(&format!("{run}/reference"), $bound, move || {
                     $crate::support::scenarios::$f::<Faulty<u32, { bug::NONE }>>($($a),*)
@@ -232,7 +232,7 @@ macro_rules! catches {
                     "{}/{:?}",
                     $crate::support::harness::run_name(
                         stringify!($name),
-                        stringify!($f($($a),*)),
+                        &format!("{}({})", stringify!($f), stringify!($($a),*)),
                     ),
                     schedule,
                 );

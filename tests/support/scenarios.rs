@@ -895,46 +895,14 @@ fn assert_batch_size(batch: &[u32], max: usize) {
     );
 }
 
-/// One producer thread puts `items` items with a single `put_many` into a
-/// buffer of `capacity` (so it waits for room whenever `items > capacity`);
-/// one consumer thread takes with `get_many(max)` until the buffer is
-/// closed and empty; the main thread joins the producer and closes. Every
-/// item arrives exactly once and in the order put, in batches of 1..=max.
-pub fn put_many_get_many_in_order(capacity: usize, items: usize, max: usize) {
-    let buffer = SharedBuffer::<u32>::new(capacity);
-    let producer = {
-        let buffer = buffer.clone();
-        thread::spawn(move || {
-            assert_eq!(
-                buffer.put_many((0..items).map(|i| item(0, i))),
-                Ok(()),
-                "put_many failed on an open buffer"
-            );
-        })
-    };
-    let consumer = {
-        let buffer = buffer.clone();
-        thread::spawn(move || {
-            let mut got = Vec::new();
-            while let Ok(batch) = buffer.get_many(max) {
-                assert_batch_size(&batch, max);
-                got.extend(batch);
-            }
-            got
-        })
-    };
-    producer.join().unwrap();
-    buffer.close();
-    let got = consumer.join().unwrap();
-    let expected: Vec<u32> = (0..items).map(|i| item(0, i)).collect();
-    assert_eq!(got, expected, "lost, duplicated or reordered items");
-    assert_eq!(buffer.unfinished_tasks(), items);
-}
-
-/// `producers` threads each put `per_producer` items with one `put_many`,
-/// `consumers` threads take with `get_many(max)` until closed and empty,
-/// the main thread joins the producers and closes. Every item is delivered
-/// exactly once, and each consumer sees each producer's items in order.
+/// `producers` threads each put `per_producer` items with one `put_many`
+/// into a buffer of `capacity` (each waits for room whenever its batch is
+/// larger than the room left), `consumers` threads take with
+/// `get_many(max)` until closed and empty, the main thread joins the
+/// producers and closes. Every item is delivered exactly once, in batches
+/// of 1..=max, each consumer sees each producer's items in order (with one
+/// producer and one consumer: FIFO), and every item is still an
+/// unfinished task.
 pub fn batch_exactly_once(
     producers: usize,
     consumers: usize,
@@ -989,7 +957,9 @@ pub fn batch_exactly_once(
         }
         delivered.extend(got);
     }
+    // Every other thread has ended: this adds no interleaving.
     assert_eq!(buffer.len(), 0, "items left behind");
+    assert_eq!(buffer.unfinished_tasks(), producers * per_producer);
     assert_exactly_once(delivered, items(producers, per_producer));
 }
 
