@@ -92,8 +92,64 @@ where
     super::pipeline::with_event_capture(|| super::shuttle_runner::run(name, schedule, model));
 }
 
+/// How a checker searches one configuration: loom's preemption bound
+/// (`None`: exhaustive).
+#[cfg(loom)]
+pub type Search = Option<usize>;
+
+/// How a checker searches one configuration: a shuttle scheduler and its
+/// iteration count.
+#[cfg(shuttle)]
+pub type Search = Schedule;
+
+/// Explores `model` with loom, printing `run` and the executions.
+#[cfg(loom)]
+pub fn explore<F>(run: &str, search: Search, model: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    super::loom_runner::check(run, search, model);
+}
+
+/// Runs `model` under shuttle, seeded from `run` and the schedule.
+#[cfg(shuttle)]
+pub fn explore<F>(run: &str, search: Search, model: F)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    shuttle_run(&format!("{run}/{search:?}"), search, model);
+}
+
+/// Explores `reference` with loom (it must pass), then `buggy` (loom must
+/// reject it with a message containing `expected`).
+#[cfg(loom)]
+pub fn catch<R, B>(run: &str, search: Search, reference: R, buggy: B, expected: &str)
+where
+    R: Fn() + Send + Sync + 'static,
+    B: Fn() + Send + Sync + 'static,
+{
+    use super::loom_runner::{assert_failure, check, rejects};
+    check(&format!("{run}/reference"), search, reference);
+    assert_failure(&rejects(&format!("{run}/bug"), search, buggy), expected);
+}
+
+/// Runs `reference` under shuttle (it must pass), then `buggy` with the
+/// same seed (shuttle must reject it with a message containing
+/// `expected`).
+#[cfg(shuttle)]
+pub fn catch<R, B>(run: &str, search: Search, reference: R, buggy: B, expected: &str)
+where
+    R: Fn() + Send + Sync + 'static,
+    B: Fn() + Send + Sync + 'static,
+{
+    use super::shuttle_runner::{assert_failure, rejects, run as run_model};
+    let name = format!("{run}/{search:?}");
+    run_model(&name, search, reference);
+    assert_failure(&rejects(&name, search, buggy), expected);
+}
+
 /// Declares model tests; see the [module documentation](self).
-// `support/` is mounted by targets that declare no model (the bug catalog).
+// `support/` is mounted by targets that declare no model.
 #[allow(unused_macros)]
 macro_rules! model {
     ($(
@@ -103,52 +159,28 @@ macro_rules! model {
             $(shuttle: $($s:ident($($sa:expr),*)),+ with $(($($xa:expr),* $(,)?)),+;)*
         }
     )*) => {$(
-        $crate::support::harness::model!(@loom [$(#[$attr])*] $name
-            [$(($crate::support::harness::$lb($($ln)?)) ($($la),*))*]
-            $body);
-        $crate::support::harness::model!(@shuttle [$(#[$attr])*] $name
-            [$([[$($crate::support::harness::$s($($sa),*)),+] $(($($xa),*))+])*]
-            $body);
+        $crate::support::harness::model!(@test [$(#[$attr])*] loom $name $body
+            [$([$crate::support::harness::$lb($($ln)?)] ($($la),*))*]);
+        $crate::support::harness::model!(@test [$(#[$attr])*] shuttle $name $body
+            [$([$($crate::support::harness::$s($($sa),*)),+] $(($($xa),*))+)*]);
     )*};
-    (@loom [$($attr:tt)*] $name:ident [] $body:path) => {};
-    (@loom [$($attr:tt)*] $name:ident [$(($bound:expr) ($($a:expr),*))+] $body:path) => {
+    (@test [$($attr:tt)*] $checker:ident $name:ident $body:path []) => {};
+    (@test [$($attr:tt)*] $checker:ident $name:ident $body:path
+        [$([$($search:expr),+] $(($($a:expr),*))+)+]) => {
         $($attr)*
-        #[cfg(loom)]
+        #[cfg($checker)]
         #[test]
         fn $name() {
             $(
-                $crate::support::loom_runner::check(
-                    &$crate::support::harness::run_name(
-                        stringify!($name),
-                        stringify!($($a),*),
-                    ),
-                    $bound,
-                    move || $body($($a),*),
-                );
-            )+
-        }
-    };
-    (@shuttle [$($attr:tt)*] $name:ident [] $body:path) => {};
-    (@shuttle [$($attr:tt)*] $name:ident
-        [$([[$($schedule:expr),+] $(($($a:expr),*))+])+] $body:path) => {
-        $($attr)*
-        #[cfg(shuttle)]
-        #[test]
-        fn $name() {
-            $(
-                let schedules = [$($schedule),+];
+                let searches = [$($search),+];
                 $(
-                    for schedule in schedules {
-                        $crate::support::harness::shuttle_run(
-                            &format!(
-                                "{}/{:?}",
-                                $crate::support::harness::run_name(
-                                    stringify!($name),
-                                    stringify!($($a),*),
-                                ),
-                                schedule,
+                    for search in searches {
+                        $crate::support::harness::explore(
+                            &$crate::support::harness::run_name(
+                                stringify!($name),
+                                stringify!($($a),*),
                             ),
-                            schedule,
+                            search,
                             move || $body($($a),*),
                         );
                     }
@@ -188,61 +220,30 @@ macro_rules! catches {
             $(shuttle: $s:ident($($sa:expr),*) on $sf:ident($($xa:expr),* $(,)?);)*
         }
     )*) => {$(
-        $crate::support::harness::catches!(@loom [$(#[$attr])*] $name $bug, $expected
+        $crate::support::harness::catches!(@test [$(#[$attr])*] loom $name $bug, $expected
             [$(($crate::support::harness::$lb($($ln)?)) $lf ($($la),*))*]);
-        $crate::support::harness::catches!(@shuttle [$(#[$attr])*] $name $bug, $expected
+        $crate::support::harness::catches!(@test [$(#[$attr])*] shuttle $name $bug, $expected
             [$(($crate::support::harness::$s($($sa),*)) $sf ($($xa),*))*]);
     )*};
-    (@loom [$($attr:tt)*] $name:ident $bug:path, $expected:literal []) => {};
-    (@loom [$($attr:tt)*] $name:ident $bug:path, $expected:literal
-        [$(($bound:expr) $f:ident ($($a:expr),*))+]) => {
+    (@test [$($attr:tt)*] $checker:ident $name:ident $bug:path, $expected:literal []) => {};
+    (@test [$($attr:tt)*] $checker:ident $name:ident $bug:path, $expected:literal
+        [$(($search:expr) $f:ident ($($a:expr),*))+]) => {
         $($attr)*
-        #[cfg(loom)]
+        #[cfg($checker)]
         #[test]
         fn $name() {
             use $crate::support::faulty::{Faulty, bug};
-            use $crate::support::loom_runner::{assert_failure, check, rejects};
             $(
-                let run = $crate::support::harness::run_name(
-                    stringify!($name),
-                    &format!("{}({})", stringify!($f), stringify!($($a),*)),
-                );
-                check(&format!("{run}/reference"), $bound, move || {
-                    $crate::support::scenarios::$f::<Faulty<u32, { bug::NONE }>>($($a),*)
-                });
-                let failure = rejects(&format!("{run}/bug"), $bound, move || {
-                    $crate::support::scenarios::$f::<Faulty<u32, { $bug }>>($($a),*)
-                });
-                assert_failure(&failure, $expected);
-            )+
-        }
-    };
-    (@shuttle [$($attr:tt)*] $name:ident $bug:path, $expected:literal []) => {};
-    (@shuttle [$($attr:tt)*] $name:ident $bug:path, $expected:literal
-        [$(($schedule:expr) $f:ident ($($a:expr),*))+]) => {
-        $($attr)*
-        #[cfg(shuttle)]
-        #[test]
-        fn $name() {
-            use $crate::support::faulty::{Faulty, bug};
-            use $crate::support::shuttle_runner::{assert_failure, rejects, run};
-            $(
-                let schedule = $schedule;
-                let name = format!(
-                    "{}/{:?}",
-                    $crate::support::harness::run_name(
+                $crate::support::harness::catch(
+                    &$crate::support::harness::run_name(
                         stringify!($name),
                         &format!("{}({})", stringify!($f), stringify!($($a),*)),
                     ),
-                    schedule,
+                    $search,
+                    move || $crate::support::scenarios::$f::<Faulty<u32, { bug::NONE }>>($($a),*),
+                    move || $crate::support::scenarios::$f::<Faulty<u32, { $bug }>>($($a),*),
+                    $expected,
                 );
-                run(&name, schedule, move || {
-                    $crate::support::scenarios::$f::<Faulty<u32, { bug::NONE }>>($($a),*)
-                });
-                let failure = rejects(&name, schedule, move || {
-                    $crate::support::scenarios::$f::<Faulty<u32, { $bug }>>($($a),*)
-                });
-                assert_failure(&failure, $expected);
             )+
         }
     };
