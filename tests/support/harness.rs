@@ -16,9 +16,15 @@
 //! pipeline properties are in `loom-tests/{buffer,timeouts,batch,pipeline}.rs`,
 //! each compiled as one test target (`model_buffer`, `model_timeouts`,
 //! `model_batch`, `model_pipeline`) that holds the loom models under
-//! `--cfg loom` and the shuttle tests under `--cfg shuttle`. Shuttle-only
-//! tests (the bug catalog's rejections, replay, sweeps) are in
-//! `tests/shuttle_*.rs`, declared with the same macro and no `loom:` line.
+//! `--cfg loom` and the shuttle tests under `--cfg shuttle`; a property
+//! shuttle alone checks is a declaration without a `loom:` line. The bug
+//! catalog's rejections are declared with [`catches!`] in
+//! `loom-tests/bug_catalog.rs` (`model_bug_catalog`). What is neither a
+//! property nor a catalog entry stays in plain shuttle tests:
+//! `tests/shuttle_pipeline.rs` (the size sweep, bug (h)) and
+//! `tests/shuttle_replay.rs` (a failure's schedule replays). The runners
+//! are `support/loom_runner.rs` (bounds fixed in code) and
+//! `support/shuttle_runner.rs` (a seed per run name).
 //!
 //! # Syntax
 //!
