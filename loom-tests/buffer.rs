@@ -1,131 +1,132 @@
-//! loom models of `SharedBuffer`: every interleaving (or every one within a
-//! preemption bound) of the real production code, run by
-//! `RUSTFLAGS="--cfg loom" cargo test`.
+//! Models of `SharedBuffer`'s blocking operations: exactly-once delivery,
+//! wakeups on an empty or full buffer, `close` and `join`.
 //!
-//! Each model says in its doc comment what it proves, its configuration,
-//! and whether the search is exhaustive or preemption-bounded.
-#![cfg(loom)]
+//! Each property is declared once (see `tests/support/harness.rs`) and
+//! compiles, in this target (`model_buffer`), to a loom model under
+//! `RUSTFLAGS="--cfg loom"` — every interleaving, or every one within the
+//! preemption bound given — and to a shuttle test under
+//! `RUSTFLAGS="--cfg shuttle"`, at larger sizes, with the schedules given:
+//!
+//! ```text
+//! RUSTFLAGS="--cfg loom" cargo test --release --test model_buffer -- --nocapture
+//! RUSTFLAGS="--cfg shuttle" cargo test --release --test model_buffer
+//! ```
+//!
+//! The scenarios are in `tests/support/scenarios.rs`; each configuration's
+//! arguments are listed in the declaration, and the loom runner prints them
+//! with the executions explored.
+#![cfg(any(loom, shuttle))]
 
-mod runner;
-#[path = "../tests/support/mod.rs"]
-mod support;
-
+use crate::support::harness::model;
+use crate::support::scenarios::{self, Side::*, Take::*};
 use prodcon::SharedBuffer;
-use runner::check;
-use support::scenarios;
 
 type Buffer = SharedBuffer<u32>;
 
-/// No lost or duplicated item, no deadlock on a full buffer: 2 producer
-/// threads × 1 item, the main thread consuming, capacity 1. Exhaustive.
-#[test]
-fn exactly_once_2p_1c_cap1() {
-    check("exactly_once_2p_1c_cap1", None, || {
-        scenarios::two_producers_one_consumer::<Buffer>(1)
-    });
-}
+model! {
+    /// No lost or duplicated item, no deadlock on a full or an empty
+    /// buffer. Arguments: producers, consumers (`Main`: the main thread),
+    /// capacity, items per producer.
+    ///
+    /// - loom, exhaustive: 2 producer threads × 1 item, the main thread
+    ///   consuming, capacity 1.
+    /// - loom, preemption bound 3: the same with 2 items each (more items
+    ///   than room, both producers refilling).
+    /// - loom, preemption bound 4 (exhaustive was out of reach with two
+    ///   locks; bound 5 also passes, in about a minute): the main thread
+    ///   puts 2 items and closes, 2 consumer threads, capacity 1.
+    /// - loom, preemption bound 4 (bound 5 also passes, in about 40 s): 2
+    ///   producers × 1 item, 1 consumer thread, the main thread joining the
+    ///   producers and closing, capacity 1.
+    /// - shuttle: 4 producers × 3 items, 4 consumers, capacity 1 (random
+    ///   40 000, PCT depth 3 40 000, PCT depth 2 20 000), capacity 2 and 3
+    ///   (random 30 000 and PCT depth 3 30 000 each).
+    exactly_once = scenarios::exactly_once::<Buffer> {
+        loom: exhaustive with (Threads(2), Main, 1, 1);
+        loom: bound(3) with (Threads(2), Main, 1, 2);
+        loom: bound(4) with (Main, Threads(2), 1, 2);
+        loom: bound(4) with (Threads(2), Threads(1), 1, 1);
+        shuttle: random(40_000), pct(40_000, 3), pct(20_000, 2)
+            with (Threads(4), Threads(4), 1, 3);
+        shuttle: random(30_000), pct(30_000, 3)
+            with (Threads(4), Threads(4), 2, 3), (Threads(4), Threads(4), 3, 3);
+    }
 
-/// No lost or duplicated item, no deadlock on a full buffer, with more
-/// items than room and both producers refilling: 2 producers × 2 items,
-/// the main thread consuming, capacity 1. Preemption bound 3.
-#[test]
-fn exactly_once_2p_1c_cap1_two_items_each() {
-    check("exactly_once_2p_1c_cap1_two_items_each", Some(3), || {
-        scenarios::two_producers_one_consumer::<Buffer>(2)
-    });
-}
+    /// No deadlock on an empty buffer: 2 getters that may wait before any
+    /// put each take exactly one item (no close to rescue a sleeper), the
+    /// main thread puts 2. From capacity 2 a woken getter must pass the
+    /// wakeup on: the buffer wakes getters only when a put ends "empty", so
+    /// the second put may wake nobody. Arguments: capacity, spurious
+    /// wakeup (none here).
+    ///
+    /// - loom, exhaustive: capacity 1; capacity 2.
+    /// - shuttle: capacity 2 and 3, random 5 000 and PCT depth 3 5 000
+    ///   each.
+    getters_waiting_on_empty_are_woken = scenarios::consumers_wait_on_empty::<Buffer> {
+        loom: exhaustive with (1, false);
+        loom: exhaustive with (2, false);
+        shuttle: random(5_000), pct(5_000, 3) with (2, false), (3, false);
+    }
 
-/// No lost or duplicated item, no deadlock on an empty buffer: the main
-/// thread puts 2 items and closes, 2 consumer threads get until closed,
-/// capacity 1. Preemption bound 4 (exhaustive was out of reach with two
-/// locks; bound 5 also passes, in about a minute).
-#[test]
-fn exactly_once_1p_2c_cap1() {
-    check("exactly_once_1p_2c_cap1", Some(4), || {
-        scenarios::one_producer_two_consumers::<Buffer>(2)
-    });
-}
+    /// The mirror image: putters are woken only by a get that ends "full",
+    /// so a woken putter must pass the wakeup on. 2 putters blocked on a
+    /// full buffer, the main thread getting every item one by one (no
+    /// close). Argument: capacity.
+    ///
+    /// - loom, preemption bound 4 (exhaustive: unfinished after five
+    ///   minutes): capacity 2.
+    /// - shuttle: capacity 2 and 3, random 5 000 and PCT depth 3 5 000
+    ///   each.
+    putters_pass_the_wakeup_on = scenarios::putters_wait_on_full::<Buffer> {
+        loom: bound(4) with (2);
+        shuttle: random(5_000), pct(5_000, 3) with (2), (3);
+    }
 
-/// No lost or duplicated item with a separate closer: 2 producer threads,
-/// 1 consumer thread, the main thread joining the producers and closing,
-/// capacity 1, 1 item each. Preemption bound 4 (bound 5 also passes, in
-/// about 40 s).
-#[test]
-fn exactly_once_2p_1c_cap1_with_closer() {
-    check("exactly_once_2p_1c_cap1_with_closer", Some(4), || {
-        scenarios::exactly_once::<Buffer>(2, 1, 1, 1)
-    });
-}
+    /// `close` wakes every blocked putter, each with its own item back: 2
+    /// putters on a full buffer of capacity 1, the main thread closing.
+    /// loom, exhaustive.
+    close_wakes_blocked_putters = scenarios::close_wakes_blocked_putters::<Buffer> {
+        loom: exhaustive with ();
+    }
 
-/// No deadlock on an empty buffer: 2 consumers that may wait before any
-/// put each take exactly one item (no close to rescue a sleeper), the main
-/// thread puts 2. Exhaustive.
-#[test]
-fn consumers_waiting_on_empty_are_woken() {
-    check("consumers_waiting_on_empty_are_woken", None, || {
-        scenarios::consumers_wait_on_empty::<Buffer>(false)
-    });
-}
+    /// `close` wakes every blocked getter: 2 getters on an empty buffer,
+    /// the main thread closing. loom, exhaustive.
+    close_wakes_blocked_getters = scenarios::close_wakes_blocked_getters::<Buffer> {
+        loom: exhaustive with ();
+    }
 
-/// The two-lock buffer wakes getters only when a put ends "empty", so a
-/// woken getter must pass the wakeup on: 2 getters waiting on an empty
-/// buffer of capacity 2 (no close to rescue a sleeper), the main thread
-/// puts 2 — the second put may wake nobody. Exhaustive.
-#[test]
-fn getters_pass_the_wakeup_on_cap2() {
-    check("getters_pass_the_wakeup_on_cap2", None, || {
-        scenarios::consumers_wait_on_empty_at::<Buffer>(2, false)
-    });
-}
+    /// `close` racing blocked puts and gets: every waiter wakes; each item
+    /// is delivered, handed back, or left for a drain — exactly one;
+    /// nothing is left once a getter has seen the end; a refused putter
+    /// stays refused; each consumer sees each producer's items in order.
+    /// Arguments: producers, consumers, what a consumer takes, capacity,
+    /// items per producer, items the main thread puts before closing.
+    ///
+    /// - loom, exhaustive: a producer putting 2 items into capacity 1, a
+    ///   consumer taking 1, the main thread closing at any point.
+    /// - shuttle: 4 producers × 3 items, 4 consumers getting until closed,
+    ///   the main thread putting 3 and closing; capacity 1 (random 40 000,
+    ///   PCT depth 3 40 000) and capacity 2 (random 20 000, PCT depth 3
+    ///   20 000).
+    close_races_blocked_puts_and_gets = scenarios::close_races_puts_and_gets::<Buffer> {
+        loom: exhaustive with (1, 1, AtMost(1), 1, 2, 0);
+        shuttle: random(40_000), pct(40_000, 3) with (4, 4, UntilClosed, 1, 3, 3);
+        shuttle: random(20_000), pct(20_000, 3) with (4, 4, UntilClosed, 2, 3, 3);
+    }
 
-/// The mirror image: putters are woken only by a get that ends "full", so
-/// a woken putter must pass the wakeup on. 2 putters blocked on a full
-/// buffer of capacity 2, the main thread getting all 4 items one by one
-/// (no close). Preemption bound 4 (exhaustive: unfinished after five
-/// minutes).
-#[test]
-fn putters_pass_the_wakeup_on_cap2() {
-    check("putters_pass_the_wakeup_on_cap2", Some(4), || {
-        scenarios::putters_wait_on_full_at::<Buffer>(2)
-    });
-}
-
-/// `close` wakes every blocked putter, each with its own item back: 2
-/// putters on a full buffer of capacity 1, the main thread closing.
-/// Exhaustive.
-#[test]
-fn close_wakes_blocked_putters() {
-    check("close_wakes_blocked_putters", None, || {
-        scenarios::close_wakes_blocked_putters::<Buffer>()
-    });
-}
-
-/// `close` wakes every blocked getter: 2 getters on an empty buffer, the
-/// main thread closing. Exhaustive.
-#[test]
-fn close_wakes_blocked_getters() {
-    check("close_wakes_blocked_getters", None, || {
-        scenarios::close_wakes_blocked_getters::<Buffer>()
-    });
-}
-
-/// `close` racing a blocked put and a blocked get: a producer putting 2
-/// items into capacity 1, a consumer taking 1, the main thread closing at
-/// any point. Every waiter wakes; each item is delivered, handed back, or
-/// left for a drain — exactly one. Exhaustive.
-#[test]
-fn close_races_blocked_put_and_get() {
-    check("close_races_blocked_put_and_get", None, || {
-        scenarios::close_races_put_and_get::<Buffer>()
-    });
-}
-
-/// `join` never returns while a task is unfinished and never hangs once all
-/// are: the main thread puts 2 items and joins, a worker gets and marks
-/// both done, a second thread joins too. Preemption bound 5.
-#[test]
-fn join_waits_for_every_task() {
-    check("join_waits_for_every_task", Some(5), || {
-        scenarios::join_waits_for_every_task::<Buffer>()
-    });
+    /// `join` never returns while a task is unfinished and never hangs once
+    /// all are. Arguments: producers, workers, what a worker takes,
+    /// joiner threads (besides the main thread), capacity, items per
+    /// producer.
+    ///
+    /// - loom, preemption bound 5: the main thread puts 2 items and joins,
+    ///   a worker gets and marks both done, a second thread joins too,
+    ///   capacity 2.
+    /// - shuttle: 2 producers × 3 items, 3 workers getting until closed, 2
+    ///   joiner threads and the main thread, capacity 2; random 20 000,
+    ///   PCT depth 3 20 000.
+    join_waits_for_every_task = scenarios::join_waits_for_every_task::<Buffer> {
+        loom: bound(5) with (Main, 1, AtMost(2), 1, 2, 2);
+        shuttle: random(20_000), pct(20_000, 3) with (Threads(2), 3, UntilClosed, 2, 2, 3);
+    }
 }

@@ -1,157 +1,144 @@
-//! The loom models can fail. Each test takes one known-buggy buffer of the
-//! catalog (`tests/support/faulty.rs`), runs it through the model that
-//! targets its bug, and asserts that loom rejects it for the right reason;
-//! first it runs the same model, with the same bound, on the same buffer
-//! without the bug (`bug::NONE`) and asserts that it passes — so the
-//! rejection is the bug's doing, not the harness's.
+//! The models can fail. For each known-buggy buffer of the catalog
+//! (`tests/support/faulty.rs`), a test runs the models that target its bug
+//! and asserts that the checker rejects it for the right reason; first it
+//! runs the same model, with the same bound or schedule (and, under
+//! shuttle, the same seed), on the same buffer without the bug
+//! (`bug::NONE`) and asserts that it passes — so the rejection is the
+//! bug's doing, not the harness's.
 //!
-//! Bounds are given per test: `None` is an exhaustive search; loom stops at
-//! the first failing execution either way.
-#![cfg(loom)]
+//! Declared once per bug with `catches!` (`tests/support/harness.rs`);
+//! this target (`model_bug_catalog`) holds the loom tests under
+//! `RUSTFLAGS="--cfg loom"` and the shuttle tests under
+//! `RUSTFLAGS="--cfg shuttle"`. loom stops at the first failing execution,
+//! whatever the bound. The shuttle iteration counts leave a wide margin:
+//! over 300 other seeds, the most executions any of them needed to find its
+//! bug is given in each doc comment (measured with the scenarios' earlier
+//! seeds).
+#![cfg(any(loom, shuttle))]
 
-mod runner;
-#[path = "../tests/support/mod.rs"]
-mod support;
+#[allow(unused_imports)] // named by the shuttle declarations only
+use crate::support;
 
-use runner::{assert_failure, check, rejects};
-use support::faulty::{Faulty, bug};
-use support::queue::Queue;
-use support::scenarios;
+use crate::support::faulty::bug;
+use crate::support::harness::catches;
+use crate::support::scenarios::Side::*;
 
-const DEADLOCK: &str = "deadlock";
+catches! {
+    /// (a) One condition variable for both sides with `notify_one`: the
+    /// classic deadlock.
+    ///
+    /// - loom, preemption bound 2, and shuttle, random 1 000 (over 300
+    ///   seeds: at most 54): the main thread puts 2 items and closes, 2
+    ///   consumers, capacity 1.
+    /// - shuttle, PCT depth 3, 1 000 (over 300 seeds: always the first,
+    ///   which PCT runs oldest-thread-first, whatever the seed): 4
+    ///   producers × 3 items, 4 consumers, capacity 1. The random scheduler
+    ///   finds it as fast, but with 8 threads asleep shuttle reports about
+    ///   half of these deadlocks as "exceeded max_steps" (see
+    ///   `tests/shuttle_replay.rs`), so PCT is used here.
+    catches_a_single_condvar_for_both_sides = bug::SINGLE_CONDVAR, "deadlock" {
+        loom: bound(2) on exactly_once(Main, Threads(2), 1, 2);
+        shuttle: random(1_000) on exactly_once(Main, Threads(2), 1, 2);
+        shuttle: pct(1_000, 3) on exactly_once(Threads(4), Threads(4), 1, 3);
+    }
 
-/// Runs `scenario` on the reference buffer (must pass), then on the buffer
-/// with `BUG` (must fail with a message containing `expected`).
-fn catch(name: &str, bound: Option<usize>, reference: fn(), buggy: fn(), expected: &str) {
-    check(&format!("{name}/reference"), bound, reference);
-    let failure = rejects(&format!("{name}/bug"), bound, buggy);
-    assert_failure(&failure, expected);
+    /// (b) `close` wakes only one waiter per side.
+    ///
+    /// - loom, exhaustive: 2 getters blocked on an empty buffer, the main
+    ///   thread closing.
+    /// - shuttle, random 1 000 (over 300 seeds: at most 8): `close` racing
+    ///   blocked puts and gets, 4 producers × 3 items, 4 consumers, the
+    ///   main thread putting 3 and closing, capacity 1.
+    catches_close_that_wakes_only_one_waiter = bug::CLOSE_WAKES_ONE, "deadlock" {
+        loom: exhaustive on close_wakes_blocked_getters();
+        shuttle: random(1_000) on close_races_puts_and_gets(4, 4, support::scenarios::Take::UntilClosed, 1, 3, 3);
+    }
+
+    /// (c) `get` does not notify the putting side. 2 producers × 1 item,
+    /// the main thread consuming, capacity 1. loom, exhaustive; shuttle,
+    /// random 1 000 (over 300 seeds: at most 6).
+    catches_get_that_forgets_to_notify_putters = bug::GET_FORGETS_NOTIFY, "deadlock" {
+        loom: exhaustive on exactly_once(Threads(2), Main, 1, 1);
+        shuttle: random(1_000) on exactly_once(Threads(2), Main, 1, 1);
+    }
+
+    /// (d) `if` instead of `while` around the wait. 2 consumers each
+    /// taking one item from an open buffer, the main thread waking every
+    /// waiter spuriously once and putting 2 items. loom, preemption bound
+    /// 3; shuttle, random 1 000 (over 300 seeds: at most 9).
+    catches_if_instead_of_while = bug::IF_NOT_WHILE, "get returned on an open, empty buffer" {
+        loom: bound(3) on consumers_wait_on_empty(1, true);
+        shuttle: random(1_000) on consumers_wait_on_empty(1, true);
+    }
+
+    /// (d) again, at size: spurious wakeups everywhere, 3 producers × 2
+    /// items, 3 consumers, 3 spurious wakeups, capacity 1; `get` or
+    /// `get_timeout` fails, whichever the schedule wakes first. shuttle,
+    /// PCT depth 3, 1 000 (over 300 seeds: always the first, which PCT
+    /// runs oldest-thread-first, whatever the seed).
+    catches_if_instead_of_while_everywhere = bug::IF_NOT_WHILE, "returned on an open, empty buffer" {
+        shuttle: pct(1_000, 3) on spurious_wakeups_everywhere(3, 3, 1, 2, 3);
+    }
+
+    /// (e) A timed-out waiter swallows the `notify_one` that woke it.
+    ///
+    /// - loom, preemption bound 3, and shuttle, random 2 000 (over 300
+    ///   seeds: at most 137): a timed and an untimed getter, the main
+    ///   thread putting one item, the timer firing once.
+    /// - shuttle, PCT depth 3, 3 000 (over 300 seeds: at most 288), on the
+    ///   putting side: a full buffer of capacity 1, 2 timed and 2 untimed
+    ///   putters, the main thread taking the room they need, the timer
+    ///   firing up to twice.
+    catches_timed_out_waiter_swallowing_a_notification =
+        bug::TIMEOUT_SWALLOWS_NOTIFY, "deadlock" {
+        loom: bound(3) on get_timeout_races_puts(1, 1, 1, 1);
+        shuttle: random(2_000) on get_timeout_races_puts(1, 1, 1, 1);
+        shuttle: pct(3_000, 3) on put_timeout_races_gets(2, 2, 1, 2);
+    }
+
+    /// (f) A timeout path that drops the item. One timed getter, the main
+    /// thread putting one item, the timer firing once. loom, exhaustive;
+    /// shuttle, random 1 000 (over 300 seeds: at most 72).
+    catches_timeout_that_drops_the_item = bug::TIMEOUT_DROPS_ITEM, "lost or duplicated items" {
+        loom: exhaustive on get_timeout_keeps_the_item();
+        shuttle: random(1_000) on get_timeout_keeps_the_item();
+    }
+
+    /// (g) `close` does not wake timed waiters. A `get_timeout` and a
+    /// `put_timeout` waiting, the main thread closing, no timer (the clock
+    /// stands still). loom, exhaustive; shuttle, random 1 000 (over 300
+    /// seeds: at most 3).
+    catches_close_that_skips_timed_waiters = bug::CLOSE_SKIPS_TIMED, "deadlock" {
+        loom: exhaustive on close_wakes_timed_waiters();
+        shuttle: random(1_000) on close_wakes_timed_waiters();
+    }
+
+    /// (i) Wakeups only on the empty/full transition, never passed on.
+    ///
+    /// - loom, exhaustive: 2 getters waiting on an empty buffer of
+    ///   capacity 2, the main thread puts 2.
+    /// - shuttle, random 1 000: 2 putters blocked on a full buffer of
+    ///   capacity 3, the main thread getting every item.
+    catches_transition_only_wakeups_not_passed_on = bug::TRANSITION_ONLY, "deadlock" {
+        loom: exhaustive on consumers_wait_on_empty(2, false);
+        shuttle: random(1_000) on putters_wait_on_full(3);
+    }
 }
 
-type Reference = Faulty<u32, { bug::NONE }>;
-type Buggy<const BUG: u8> = Faulty<u32, BUG>;
-
-fn one_producer_two_consumers<Q: Queue<u32>>() {
-    scenarios::one_producer_two_consumers::<Q>(2)
-}
-
-fn two_producers_one_consumer<Q: Queue<u32>>() {
-    scenarios::two_producers_one_consumer::<Q>(1)
-}
-
-fn spurious<Q: Queue<u32>>() {
-    scenarios::consumers_wait_on_empty::<Q>(true)
-}
-
-/// (a) One condition variable for both sides with `notify_one`: the classic
-/// deadlock. Scenario: the main thread puts 2 items and closes, 2 consumer
-/// threads, capacity 1. Preemption bound 2.
+/// Every bug of the catalog has a test above.
 #[test]
-fn catches_a_single_condvar_for_both_sides() {
-    catch(
-        "bug_a/1p_2c_cap1",
-        Some(2),
-        one_producer_two_consumers::<Reference>,
-        one_producer_two_consumers::<Buggy<{ bug::SINGLE_CONDVAR }>>,
-        DEADLOCK,
-    );
-}
-
-/// (b) `close` wakes only one waiter per side. Scenario: 2 getters blocked
-/// on an empty buffer, the main thread closing. Exhaustive.
-#[test]
-fn catches_close_that_wakes_only_one_waiter() {
-    catch(
-        "bug_b/close_wakes_blocked_getters",
-        None,
-        scenarios::close_wakes_blocked_getters::<Reference>,
-        scenarios::close_wakes_blocked_getters::<Buggy<{ bug::CLOSE_WAKES_ONE }>>,
-        DEADLOCK,
-    );
-}
-
-/// (c) `get` does not notify the putting side. Scenario: 2 producers × 1
-/// item, the main thread consuming, capacity 1. Exhaustive.
-#[test]
-fn catches_get_that_forgets_to_notify_putters() {
-    catch(
-        "bug_c/2p_1c_cap1",
-        None,
-        two_producers_one_consumer::<Reference>,
-        two_producers_one_consumer::<Buggy<{ bug::GET_FORGETS_NOTIFY }>>,
-        DEADLOCK,
-    );
-}
-
-/// (d) `if` instead of `while` around the wait. Scenario: 2 consumers each
-/// taking one item from an open buffer, the main thread waking every waiter
-/// spuriously once and putting 2 items. Preemption bound 3.
-#[test]
-fn catches_if_instead_of_while() {
-    catch(
-        "bug_d/spurious_wakeup",
-        Some(3),
-        spurious::<Reference>,
-        spurious::<Buggy<{ bug::IF_NOT_WHILE }>>,
-        "get returned on an open, empty buffer",
-    );
-}
-
-/// (e) A timed-out waiter swallows the `notify_one` that woke it.
-/// Scenario: a timed and an untimed getter, the main thread putting one
-/// item, the model timer firing once. Preemption bound 3.
-#[test]
-fn catches_timed_out_waiter_swallowing_a_notification() {
-    catch(
-        "bug_e/get_timeout_races_put",
-        Some(3),
-        scenarios::get_timeout_races_put::<Reference>,
-        scenarios::get_timeout_races_put::<Buggy<{ bug::TIMEOUT_SWALLOWS_NOTIFY }>>,
-        DEADLOCK,
-    );
-}
-
-/// (f) A timeout path that drops the item. Scenario: one timed getter, the
-/// main thread putting one item, the model timer firing once. Exhaustive.
-#[test]
-fn catches_timeout_that_drops_the_item() {
-    catch(
-        "bug_f/get_timeout_keeps_the_item",
-        None,
-        scenarios::get_timeout_keeps_the_item::<Reference>,
-        scenarios::get_timeout_keeps_the_item::<Buggy<{ bug::TIMEOUT_DROPS_ITEM }>>,
-        "lost or duplicated items",
-    );
-}
-
-/// (g) `close` does not wake timed waiters. Scenario: a `get_timeout` and a
-/// `put_timeout` waiting, the main thread closing, no timer (the clock
-/// stands still). Exhaustive.
-#[test]
-fn catches_close_that_skips_timed_waiters() {
-    catch(
-        "bug_g/close_wakes_timed_waiters",
-        None,
-        scenarios::close_wakes_timed_waiters::<Reference>,
-        scenarios::close_wakes_timed_waiters::<Buggy<{ bug::CLOSE_SKIPS_TIMED }>>,
-        DEADLOCK,
-    );
-}
-
-fn getters_wait_on_empty_cap2<Q: Queue<u32>>() {
-    scenarios::consumers_wait_on_empty_at::<Q>(2, false)
-}
-
-/// (i) Wakeups only on the empty/full transition, never passed on. 2
-/// getters waiting on an empty buffer of capacity 2, the main thread puts
-/// 2. Exhaustive.
-#[test]
-fn catches_transition_only_wakeups_not_passed_on() {
-    catch(
-        "bug_i/getters_wait_on_empty_cap2",
-        None,
-        getters_wait_on_empty_cap2::<Reference>,
-        getters_wait_on_empty_cap2::<Buggy<{ bug::TRANSITION_ONLY }>>,
-        DEADLOCK,
-    );
+fn every_bug_of_the_catalog_is_covered() {
+    let covered = [
+        bug::SINGLE_CONDVAR,
+        bug::CLOSE_WAKES_ONE,
+        bug::GET_FORGETS_NOTIFY,
+        bug::IF_NOT_WHILE,
+        bug::TIMEOUT_SWALLOWS_NOTIFY,
+        bug::TIMEOUT_DROPS_ITEM,
+        bug::CLOSE_SKIPS_TIMED,
+        bug::TRANSITION_ONLY,
+    ];
+    for (letter, bug) in bug::ALL {
+        assert!(covered.contains(&bug), "bug ({letter}) has no test");
+    }
 }

@@ -16,18 +16,14 @@
 //! docs/catalog.md lists every fault with its tests and their messages.
 #![cfg(loom)]
 
-mod runner;
-#[path = "../tests/support/mod.rs"]
-mod support;
-
+use crate::runner::{assert_failure, check, rejects};
+use crate::support::catalog_scenarios as catalog;
+use crate::support::pipeline::{self, ConsumerKind::Collect, Real};
+use crate::support::scenarios;
 use prodcon::SharedBuffer;
 use prodcon::model::{Fault, inject};
-use runner::{assert_failure, check, rejects};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use support::catalog_scenarios as catalog;
-use support::pipeline::{self, ConsumerKind::Collect, Real};
-use support::scenarios;
 
 const DEADLOCK: &str = "deadlock";
 
@@ -78,7 +74,7 @@ fn timeout_swallows_wakeup() {
         "get_timeout_races_put",
         Some(2),
         Fault::TimeoutSwallowsWakeup,
-        scenarios::get_timeout_races_put::<Buffer>,
+        || scenarios::get_timeout_races_puts::<Buffer>(1, 1, 1, 1),
         DEADLOCK,
     );
 }
@@ -126,7 +122,7 @@ fn wake_putters_assumes_one_item() {
 }
 
 fn getters_wait_on_empty_cap2() {
-    scenarios::consumers_wait_on_empty_at::<Buffer>(2, false)
+    scenarios::consumers_wait_on_empty::<Buffer>(2, false)
 }
 
 /// No pass-on between getters: 2 getters wait on an empty buffer of

@@ -14,12 +14,10 @@
 //! explored in `--release` (the count does not depend on the build).
 #![cfg(loom)]
 
-mod runner;
-
+use crate::runner::{assert_failure, check, rejects};
 use loom::thread;
 use prodcon::model::{Fault, inject};
 use prodcon::{GetError, PutError, bounded};
-use runner::{assert_failure, check, rejects};
 
 const DEADLOCK: &str = "deadlock";
 const EARLY_CLOSE: &str = "early close";

@@ -16,18 +16,18 @@
 //! with `-- --nocapture`); "exhaustive" means no preemption bound.
 #![cfg(loom)]
 
-mod runner;
+use crate::runner;
 
 #[path = "../tests/support/lin/mod.rs"]
-mod lin;
+mod linearizability;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use lin::checker;
-use lin::recorder::record;
-use lin::spec::Op;
-use lin::target::{Real, ReordersGets, Target};
+use linearizability::checker;
+use linearizability::recorder::record;
+use linearizability::spec::Op;
+use linearizability::target::{Real, ReordersGets, Target};
 
 /// Records `scripts` on `make(capacity)` and checks the history.
 fn model<T, F>(capacity: usize, scripts: Vec<Vec<Op>>, make: F) -> impl Fn() + Send + Sync

@@ -6,12 +6,10 @@
 //! printed with `-- --nocapture`.
 #![cfg(loom)]
 
-mod runner;
-#[path = "../tests/support/mod.rs"]
-mod support;
+use crate::runner;
 
-use runner::check;
-use support::paths;
+use crate::runner::check;
+use crate::support::paths;
 
 /// Spurious wakeups (2 firings, from a thread of the model) reaching a
 /// putter on a full buffer and a timed getter. Threads: main, putter,

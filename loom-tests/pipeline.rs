@@ -1,48 +1,74 @@
-//! Loom models of the whole `ProducerConsumerSystem`: its worker threads
-//! are spawned through the facade, so loom explores every interleaving of
-//! the real producers, consumers and orchestrator.
-#![cfg(loom)]
+//! Models of the whole `ProducerConsumerSystem`: its worker threads are
+//! spawned through the facade, so the checkers explore the interleavings
+//! of the real producers, consumers and orchestrator.
+//!
+//! Each property is declared once (see `tests/support/harness.rs`) and
+//! compiles, in this target (`model_pipeline`), to a loom model under
+//! `RUSTFLAGS="--cfg loom"` and to a shuttle test under
+//! `RUSTFLAGS="--cfg shuttle"`, with the bounds and schedules given. The
+//! shuttle sweep over sizes and shuttle's rejection of bug (h) are in
+//! `tests/shuttle_pipeline.rs`.
+#![cfg(any(loom, shuttle))]
 
-mod runner;
-#[path = "../tests/support/mod.rs"]
-mod support;
+#[allow(unused_imports)] // named by the shuttle or the loom declarations only
+use crate::support;
 
-use runner::{assert_failure, check, rejects};
-use support::pipeline::{self, ConsumerKind::Collect, Orchestrator, Real};
+use crate::support::harness::model;
+use crate::support::pipeline::{self, ConsumerKind::Collect, Real};
 
-/// Graceful drain, 1 producer × 2 items, 2 consumers, capacity 1: every
-/// item consumed once, each consumer takes exactly one pill and nothing
-/// after it, the shutdown returns. Threads: main (orchestrator), 1
-/// producer, 2 consumers. Preemption bound 3 (916 k executions, about two
-/// minutes: the exhaustive search is out of CI's reach).
-#[test]
-fn pill_drain_1p_2c_cap1() {
-    let bound = Some(3);
-    check("pill_drain_1p_2c_cap1", bound, || {
-        pipeline::graceful_drain::<Real>(1, 1, 2, &[Collect, Collect])
-    });
+/// A handler that fails on about one item in four, drawn from shuttle's
+/// random source (so it is part of the replayable schedule).
+#[cfg(shuttle)]
+fn sometimes_panics(_item: u32) -> bool {
+    use shuttle::rand::Rng;
+    shuttle::rand::thread_rng().gen_range(0..4) == 0
 }
 
-/// Graceful drain, 2 producers × 1 item, 1 consumer, capacity 1, same
-/// properties. Preemption bound 3 (25 k executions; with the one-lock
-/// buffer the exhaustive search, 3.55 M executions, also passed).
-#[test]
-fn pill_drain_2p_1c_cap1() {
-    let bound = Some(3);
-    check("pill_drain_2p_1c_cap1", bound, || {
-        pipeline::graceful_drain::<Real>(1, 2, 1, &[Collect])
-    });
-}
+#[cfg(shuttle)]
+const FLAKY: pipeline::ConsumerKind = pipeline::ConsumerKind::Handler(sometimes_panics);
 
-/// Forceful shutdown racing 1 producer × 2 items and 2 consumers, capacity
-/// 1: every item taken from the source is consumed or undelivered, exactly
-/// once, and the shutdown returns. Preemption bound 3.
-#[test]
-fn shutdown_now_conserves_items_1p_2c_cap1() {
-    let bound = Some(3);
-    check("shutdown_now_conserves_items_1p_2c_cap1", bound, || {
-        pipeline::forceful_conservation(1, 1, 2, &[Collect, Collect])
-    });
+model! {
+    /// Graceful drain: every item consumed or failed exactly once, each
+    /// consumer takes exactly one pill and nothing after it, the shutdown
+    /// returns. Arguments: capacity, producers, items per producer, the
+    /// consumers.
+    ///
+    /// - loom, preemption bound 3 (916 k executions, about two minutes:
+    ///   the exhaustive search is out of CI's reach): 1 producer × 2
+    ///   items, 2 consumers, capacity 1.
+    /// - loom, preemption bound 3: 2 producers × 1 item, 1 consumer,
+    ///   capacity 1.
+    /// - shuttle: 4 producers × 3 items, 4 collecting consumers, capacity
+    ///   1, 2 and 3, random 1 000 and PCT depth 3 1 000 each; 4 producers ×
+    ///   4 items, 4 consumers whose handlers panic at random, capacity 2,
+    ///   random 1 000 and PCT depth 3 1 000; 6 producers × 5 items, 5
+    ///   consumers (collecting and panicking), capacity 1, random 300 and
+    ///   PCT depth 3 300.
+    pill_drain = pipeline::graceful_drain::<Real> {
+        loom: bound(3) with (1, 1, 2, &[Collect, Collect]);
+        loom: bound(3) with (1, 2, 1, &[Collect]);
+        shuttle: random(1_000), pct(1_000, 3)
+            with (1, 4, 3, &[Collect; 4]), (2, 4, 3, &[Collect; 4]), (3, 4, 3, &[Collect; 4]);
+        shuttle: random(1_000), pct(1_000, 3) with (2, 4, 4, &[FLAKY; 4]);
+        shuttle: random(300), pct(300, 3)
+            with (1, 6, 5, &[Collect, FLAKY, Collect, FLAKY, Collect]);
+    }
+
+    /// Forceful shutdown racing the producers and consumers: every item
+    /// taken from a source is consumed, failed or undelivered, exactly
+    /// once, and the shutdown returns. Arguments as for `pill_drain`.
+    ///
+    /// - loom, preemption bound 3: 1 producer × 2 items, 2 consumers,
+    ///   capacity 1.
+    /// - shuttle: 4 producers × 5 items, 4 consumers (half of them with
+    ///   panicking handlers), capacity 1 and 3, random 1 000 and PCT depth
+    ///   3 1 000 each.
+    shutdown_now_conserves_items = pipeline::forceful_conservation {
+        loom: bound(3) with (1, 1, 2, &[Collect, Collect]);
+        shuttle: random(1_000), pct(1_000, 3)
+            with (1, 4, 5, &[Collect, FLAKY, Collect, FLAKY]),
+                 (3, 4, 5, &[Collect, FLAKY, Collect, FLAKY]);
+    }
 }
 
 /// (h) An orchestrator that sends one poison pill too few is rejected (a
@@ -51,8 +77,11 @@ fn shutdown_now_conserves_items_1p_2c_cap1() {
 /// consumers, capacity 1, preemption bound 3. The orchestrator
 /// (`tests/support/pipeline.rs`) is the seed's protocol over the public
 /// `SharedBuffer`, since the bug cannot be injected into the library.
+#[cfg(loom)]
 #[test]
 fn catches_one_poison_pill_too_few() {
+    use support::loom_runner::{assert_failure, check, rejects};
+    use support::pipeline::Orchestrator;
     let bound = Some(3);
     check("bug_h/reference", bound, || {
         pipeline::graceful_drain::<Orchestrator<0>>(1, 1, 1, &[Collect, Collect])

@@ -5,11 +5,10 @@
 #![cfg(loom)]
 
 #[path = "../tests/support/pipeline_drop.rs"]
-mod pipeline_drop;
-mod runner;
+mod scenarios;
 
-use pipeline_drop::Endings;
-use runner::check;
+use crate::runner::check;
+use scenarios::Endings;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -22,7 +21,7 @@ use std::sync::atomic::Ordering;
 #[test]
 fn drop_conserves_items_1p_1c_cap1() {
     check("drop_conserves_items_1p_1c_cap1", Some(4), || {
-        pipeline_drop::drop_conserves_items(1, 1, 2, 1)
+        scenarios::drop_conserves_items(1, 1, 2, 1)
     });
 }
 
@@ -32,7 +31,7 @@ fn drop_conserves_items_1p_1c_cap1() {
 #[test]
 fn drop_conserves_items_1p_2c_cap1() {
     check("drop_conserves_items_1p_2c_cap1", Some(3), || {
-        pipeline_drop::drop_conserves_items(1, 1, 2, 2)
+        scenarios::drop_conserves_items(1, 1, 2, 2)
     });
 }
 
@@ -53,7 +52,7 @@ fn graceful_timeout_conserves_items_1p_1c_cap1() {
         Some(2),
         move || {
             let timer = prodcon::model::Timer::start(1);
-            pipeline_drop::graceful_timeout_conserves_items(1, 1, 2, 1, &seen);
+            scenarios::graceful_timeout_conserves_items(1, 1, 2, 1, &seen);
             timer.stop();
         },
     );

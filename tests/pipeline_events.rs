@@ -23,43 +23,22 @@ use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use prodcon::{ProducerConsumerSystem, Report};
-use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::layer::SubscriberExt;
+
+// Mounted alone: the rest of `support/` is for the model checkers.
+#[path = "support/events.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod events;
+use events::{Captured, Recorder};
 
 /// A unique item: producer id and position in its source.
 type Item = (usize, u64);
 
 // --- Capturing events ----------------------------------------------------------
 
-/// One recorded `prodcon` event: its fields as text, the thread that
-/// emitted it and that thread's generation.
-#[derive(Clone, Debug)]
-struct Captured {
-    thread: ThreadId,
-    generation: usize,
-    fields: BTreeMap<&'static str, String>,
-}
-
-impl Captured {
-    /// The `event` field: the event's stable name.
-    fn name(&self) -> &str {
-        self.fields.get("event").map_or("", String::as_str)
-    }
-
-    fn text(&self, field: &str) -> Option<&str> {
-        self.fields.get(field).map(String::as_str)
-    }
-
-    fn number(&self, field: &str) -> Option<usize> {
-        self.text(field).map(|text| {
-            text.parse()
-                .unwrap_or_else(|_| panic!("field {field} = {text:?} is not a number"))
-        })
-    }
-}
-
-/// Every `prodcon` event recorded since the current test began.
-static EVENTS: Mutex<Vec<Captured>> = Mutex::new(Vec::new());
+/// Every `prodcon` event recorded since the current test began, each with
+/// the generation of the thread that emitted it.
+static EVENTS: Mutex<Vec<(usize, Captured)>> = Mutex::new(Vec::new());
 
 /// The current test's generation; bumped by [`begin`].
 static GENERATION: AtomicUsize = AtomicUsize::new(0);
@@ -82,59 +61,21 @@ const FIRST_EVENTS: [&str; 4] = [
 /// events at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// A layer that appends each `prodcon` event to [`EVENTS`].
-struct Recorder;
-
-/// Collects an event's fields as text.
-struct Fields(BTreeMap<&'static str, String>);
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name(), value.to_owned());
-    }
-
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        self.0.insert(field.name(), value.to_string());
-    }
-
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        self.0.insert(field.name(), value.to_string());
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.insert(field.name(), format!("{value:?}"));
-    }
-}
-
-impl<S: tracing::Subscriber> Layer<S> for Recorder {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != "prodcon" {
-            return;
+/// Appends a `prodcon` event to [`EVENTS`], with its thread's generation.
+fn record(captured: Captured) {
+    let starts = FIRST_EVENTS.contains(&captured.name());
+    let generation = THREAD_GENERATION.with(|tag| match tag.get() {
+        Some(generation) if !starts => generation,
+        _ => {
+            let current = GENERATION.load(Ordering::SeqCst);
+            tag.set(Some(current));
+            current
         }
-        let mut fields = Fields(BTreeMap::new());
-        event.record(&mut fields);
-        let starts = fields
-            .0
-            .get("event")
-            .is_some_and(|name| FIRST_EVENTS.contains(&name.as_str()));
-        let generation = THREAD_GENERATION.with(|tag| match tag.get() {
-            Some(generation) if !starts => generation,
-            _ => {
-                let current = GENERATION.load(Ordering::SeqCst);
-                tag.set(Some(current));
-                current
-            }
-        });
-        let captured = Captured {
-            thread: thread::current().id(),
-            generation,
-            fields: fields.0,
-        };
-        EVENTS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(captured);
-    }
+    });
+    EVENTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push((generation, captured));
 }
 
 /// Installs the recording subscriber as the global default (once per test
@@ -143,7 +84,7 @@ impl<S: tracing::Subscriber> Layer<S> for Recorder {
 fn begin() -> MutexGuard<'static, ()> {
     static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
-        let subscriber = tracing_subscriber::registry().with(Recorder);
+        let subscriber = tracing_subscriber::registry().with(Recorder(record));
         tracing::subscriber::set_global_default(subscriber)
             .expect("another global subscriber was installed");
     });
@@ -167,8 +108,8 @@ fn recorded() -> Vec<Captured> {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .iter()
-        .filter(|e| e.generation == generation)
-        .cloned()
+        .filter(|(tag, _)| *tag == generation)
+        .map(|(_, captured)| captured.clone())
         .collect()
 }
 

@@ -22,17 +22,14 @@
 #[path = "support/mod.rs"]
 mod support;
 
-#[path = "support/shuttle_runner.rs"]
-mod shuttle_runner;
-
 use prodcon::SharedBuffer;
 use prodcon::model::{Fault, inject};
-use shuttle_runner::{Schedule, assert_failure, rejects, run};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::catalog_scenarios as catalog;
 use support::pipeline::{self, ConsumerKind::Collect, Real, with_event_capture};
 use support::scenarios;
+use support::shuttle_runner::{Schedule, assert_failure, rejects, run};
 
 const DEADLOCK: &str = "deadlock";
 
@@ -76,7 +73,7 @@ fn random(iterations: usize) -> Schedule {
 }
 
 fn close_races_3p_3c_cap1() {
-    scenarios::close_races_puts_and_gets::<Buffer>(3, 3, 1, 2, 2)
+    scenarios::close_races_puts_and_gets::<Buffer>(3, 3, scenarios::Take::UntilClosed, 1, 2, 2)
 }
 
 /// `close` wakes one waiter per side: `close` racing blocked puts and gets,
@@ -95,7 +92,7 @@ fn close_wakes_one() {
 }
 
 fn get_timeout_races_puts_2t_2u() {
-    scenarios::get_timeout_races_puts::<Buffer>(2, 2, 2)
+    scenarios::get_timeout_races_puts::<Buffer>(2, 2, 4, 2)
 }
 
 /// A timed-out getter swallows the notification that woke it: 2 timed and 2
@@ -159,7 +156,7 @@ fn wake_putters_assumes_one_item() {
 }
 
 fn getters_wait_on_empty_cap2() {
-    scenarios::consumers_wait_on_empty_at::<Buffer>(2, false)
+    scenarios::consumers_wait_on_empty::<Buffer>(2, false)
 }
 
 /// No pass-on between getters: 2 getters wait on an empty buffer of
@@ -177,7 +174,7 @@ fn no_getter_pass_on() {
 }
 
 fn putters_wait_on_full_cap3() {
-    scenarios::putters_wait_on_full_at::<Buffer>(3)
+    scenarios::putters_wait_on_full::<Buffer>(3)
 }
 
 /// No pass-on between putters: 2 putters wait on a full buffer of capacity

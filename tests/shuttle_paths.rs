@@ -6,11 +6,9 @@
 #[path = "support/mod.rs"]
 mod support;
 
-#[path = "support/shuttle_runner.rs"]
-mod shuttle_runner;
-
-use shuttle_runner::{Schedule, run};
 use support::paths;
+use support::shuttle_runner::{self as shuttle_runner};
+use support::shuttle_runner::{Schedule, run};
 
 const SCHEDULES: [Schedule; 2] = [
     Schedule::Random { iterations: 2000 },

@@ -1,6 +1,7 @@
-//! Shared by the loom models (`loom-tests/`) and the shuttle tests
-//! (`tests/shuttle_*.rs`): the buffer interface the models are written
-//! against, the known-buggy buffers, and the scenarios themselves.
+//! Shared by the model tests (`loom-tests/`, `tests/shuttle_*.rs`): the
+//! buffer interface the models are written against, the known-buggy
+//! buffers, the scenarios, the runners of both checkers and the
+//! declaration macro that drives them ([`harness::model!`]).
 //!
 //! The scenarios spawn their threads through [`thread`], the model
 //! checker's own, so the same scenario runs under loom or under shuttle
@@ -13,8 +14,14 @@ pub use loom::thread;
 pub use shuttle::thread;
 
 pub mod catalog_scenarios;
+pub mod events;
 pub mod faulty;
+pub mod harness;
+#[cfg(loom)]
+pub mod loom_runner;
 pub mod paths;
 pub mod pipeline;
 pub mod queue;
 pub mod scenarios;
+#[cfg(shuttle)]
+pub mod shuttle_runner;

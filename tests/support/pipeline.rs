@@ -10,14 +10,14 @@
 //! when the run began, so a shuttle test wraps its run in
 //! [`with_event_capture`].
 
+use super::events::{Captured, Recorder};
 use super::scenarios::assert_exactly_once;
 use super::thread;
 use prodcon::{ProducerConsumerSystem, Report, SharedBuffer};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use tracing::field::{Field, Visit};
 use tracing::subscriber::DefaultGuard;
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::layer::SubscriberExt;
 
 /// What a consumer does with each item.
 #[derive(Clone, Copy, Debug)]
@@ -59,48 +59,25 @@ pub trait Pipeline: Sized {
 // The real system, observed through its events.
 // ---------------------------------------------------------------------------
 
+/// What the model scenarios read of an event: its name and the worker
+/// (producer or consumer id) it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Event {
     name: String,
     worker: Option<u64>,
 }
 
-#[derive(Default)]
-struct EventVisitor {
-    name: Option<String>,
-    worker: Option<u64>,
-}
-
-impl Visit for EventVisitor {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "event" {
-            self.name = Some(value.to_string());
-        }
-    }
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        if matches!(field.name(), "consumer" | "producer") {
-            self.worker = Some(value);
-        }
-    }
-    fn record_debug(&mut self, _field: &Field, _value: &dyn std::fmt::Debug) {}
-}
-
-struct Capture(Arc<Mutex<Vec<Event>>>);
-
-impl<S: tracing::Subscriber> Layer<S> for Capture {
-    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
-        if event.metadata().target() != "prodcon" {
-            return;
-        }
-        let mut visitor = EventVisitor::default();
-        event.record(&mut visitor);
-        if let Some(name) = visitor.name {
-            self.0.lock().unwrap().push(Event {
-                name,
-                worker: visitor.worker,
-            });
-        }
-    }
+/// The capture layer, recording into `events`.
+fn capture(events: Arc<Mutex<Vec<Event>>>) -> impl tracing::Subscriber + Send + Sync + 'static {
+    tracing_subscriber::registry().with(Recorder(move |captured: Captured| {
+        let worker = captured
+            .number("consumer")
+            .or_else(|| captured.number("producer"));
+        events.lock().unwrap().push(Event {
+            name: captured.name().to_owned(),
+            worker: worker.map(|id| id as u64),
+        });
+    }))
 }
 
 thread_local! {
@@ -115,8 +92,7 @@ thread_local! {
 pub fn with_event_capture<R>(f: impl FnOnce() -> R) -> R {
     let events = Arc::new(Mutex::new(Vec::new()));
     AMBIENT.with(|ambient| *ambient.borrow_mut() = Some(Arc::clone(&events)));
-    let subscriber = tracing_subscriber::registry().with(Capture(events));
-    let result = tracing::subscriber::with_default(subscriber, f);
+    let result = tracing::subscriber::with_default(capture(events), f);
     AMBIENT.with(|ambient| *ambient.borrow_mut() = None);
     result
 }
@@ -140,7 +116,7 @@ impl Pipeline for Real {
             }
             None => {
                 let events = Arc::new(Mutex::new(Vec::new()));
-                let subscriber = tracing_subscriber::registry().with(Capture(Arc::clone(&events)));
+                let subscriber = capture(Arc::clone(&events));
                 (events, Some(tracing::subscriber::set_default(subscriber)))
             }
         };
@@ -184,22 +160,19 @@ impl Pipeline for Real {
     }
 
     fn shutdown_graceful(self) -> Outcome {
-        let Real {
-            system,
-            handled,
-            failed,
-            events,
-            consumers,
-            _subscriber,
-        } = self;
-        let report = system.shutdown_graceful();
-        outcome(report, &handled, &failed, &events, consumers)
+        self.shut_down(ProducerConsumerSystem::shutdown_graceful)
     }
 }
 
 impl Real {
     /// `shutdown_now`, which only the real system has.
     pub fn shutdown_now(self) -> Outcome {
+        self.shut_down(ProducerConsumerSystem::shutdown_now)
+    }
+
+    /// Shuts the system down with `shutdown` and reads the outcome, the
+    /// subscriber staying installed until then.
+    fn shut_down(self, shutdown: fn(ProducerConsumerSystem<u32>) -> Report<u32>) -> Outcome {
         let Real {
             system,
             handled,
@@ -208,7 +181,7 @@ impl Real {
             consumers,
             _subscriber,
         } = self;
-        let report = system.shutdown_now();
+        let report = shutdown(system);
         outcome(report, &handled, &failed, &events, consumers)
     }
 }

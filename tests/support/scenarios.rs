@@ -1,7 +1,18 @@
-//! The model scenarios, generic over the buffer under test. Each one panics
-//! (an assertion, or the checker's deadlock report) when the property in its
-//! name does not hold in the interleaving being explored. They spawn their
-//! threads through the facade, so they run under loom or shuttle alike.
+//! The model scenarios, generic over the buffer under test and sized by
+//! their arguments: the loom models (`loom-tests/`) run them at the sizes
+//! an exhaustive or bounded search can cover, the shuttle tests at larger
+//! ones, through one declaration each (`support/harness.rs`). Each one
+//! panics (an assertion, or the checker's deadlock report) when the
+//! property in its name does not hold in the interleaving being explored.
+//! They spawn their threads through the model checker's `thread`, so they
+//! run under loom or shuttle alike.
+//!
+//! A scenario does at its smallest size exactly the operations the loom
+//! model explores, in the same order: an extra call on a thread that could
+//! still race another (the model timer included) would be an extra
+//! scheduling point, so the work done only at larger sizes (a close that
+//! nobody needs, a final check of the length) is done only where it cannot
+//! add one, or only at the sizes that need it.
 //!
 //! Bookkeeping that is only read by the scenario's own assertions uses
 //! `std` atomics: the checkers run one model thread at a time, so those
@@ -11,7 +22,6 @@
 use super::queue::Queue;
 use super::thread;
 use prodcon::{GetTimeoutError, PutTimeoutError};
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
@@ -33,18 +43,61 @@ fn item(p: usize, i: usize) -> u32 {
     (p * 1000 + i) as u32
 }
 
-/// `producers` threads each put `per_producer` distinct items; `consumers`
-/// threads get until the buffer is closed and empty; the main thread joins
-/// the producers, closes, joins the consumers. Every item is delivered
-/// exactly once, and nothing is left behind.
-pub fn exactly_once<Q: Queue<u32>>(
-    producers: usize,
-    consumers: usize,
-    capacity: usize,
+/// Every item of `producers` producers × `per_producer`.
+fn items(producers: usize, per_producer: usize) -> impl Iterator<Item = u32> {
+    (0..producers).flat_map(move |p| (0..per_producer).map(move |i| item(p, i)))
+}
+
+/// Who does one side's work in a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The main thread, which also closes the buffer or takes the exact
+    /// number of items (see each scenario).
+    Main,
+    /// That many spawned threads.
+    Threads(usize),
+}
+
+use Side::{Main, Threads};
+
+impl Side {
+    /// The threads to spawn for this side.
+    fn threads(self) -> usize {
+        match self {
+            Main => 0,
+            Threads(n) => n,
+        }
+    }
+
+    /// The workers this side counts as (the main thread is one).
+    fn count(self) -> usize {
+        match self {
+            Main => 1,
+            Threads(n) => n,
+        }
+    }
+}
+
+/// How many items a getting thread takes before it stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Take {
+    /// Until the buffer is closed and empty.
+    UntilClosed,
+    /// At most this many (fewer only if the buffer is closed and empty
+    /// first).
+    AtMost(usize),
+}
+
+use Take::{AtMost, UntilClosed};
+
+/// Spawns producer threads `0..n`, each putting its `per_producer` items
+/// with `put`, which must succeed.
+fn spawn_producers<Q: Queue<u32>>(
+    buffer: &Q,
+    n: usize,
     per_producer: usize,
-) {
-    let buffer = Q::with_capacity(capacity);
-    let producer_threads: Vec<_> = (0..producers)
+) -> Vec<thread::JoinHandle<()>> {
+    (0..n)
         .map(|p| {
             let buffer = buffer.clone();
             thread::spawn(move || {
@@ -56,106 +109,151 @@ pub fn exactly_once<Q: Queue<u32>>(
                 }
             })
         })
-        .collect();
-    let consumer_threads: Vec<_> = (0..consumers)
+        .collect()
+}
+
+/// Spawns `n` getter threads, each taking items with `get` as `take` says;
+/// each returns what it got and whether it saw the end (closed and empty).
+fn spawn_consumers<Q: Queue<u32>>(
+    buffer: &Q,
+    n: usize,
+    take: Take,
+) -> Vec<thread::JoinHandle<(Vec<u32>, bool)>> {
+    (0..n)
         .map(|_| {
             let buffer = buffer.clone();
             thread::spawn(move || {
+                let limit = match take {
+                    UntilClosed => usize::MAX,
+                    AtMost(n) => n,
+                };
                 let mut got = Vec::new();
-                while let Some(x) = buffer.get() {
-                    got.push(x);
+                while got.len() < limit {
+                    match buffer.get() {
+                        Some(x) => got.push(x),
+                        None => return (got, true),
+                    }
                 }
-                got
+                (got, false)
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Spawns `n` worker threads that get items as `take` says and mark each
+/// done, counting the finished tasks in `finished`. `AtMost` counts are
+/// taken from an open buffer: a `get` that fails is an error.
+fn spawn_workers<Q: Queue<u32>>(
+    buffer: &Q,
+    n: usize,
+    take: Take,
+    finished: &Arc<AtomicUsize>,
+) -> Vec<thread::JoinHandle<()>> {
+    (0..n)
+        .map(|_| {
+            let buffer = buffer.clone();
+            let finished = Arc::clone(finished);
+            thread::spawn(move || {
+                let task = || {
+                    finished.fetch_add(1, SeqCst);
+                    buffer.task_done().expect("one task_done per item");
+                };
+                match take {
+                    UntilClosed => {
+                        while buffer.get().is_some() {
+                            task();
+                        }
+                    }
+                    AtMost(n) => {
+                        for _ in 0..n {
+                            buffer.get().expect("open buffer");
+                            task();
+                        }
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+/// How a scenario ends whose `consumers` are the main thread (it takes
+/// exactly `total` items, and nobody closes) or threads that get until the
+/// buffer is closed and empty: the main thread takes its items, joins the
+/// producers, and with consumer threads closes the buffer and joins them
+/// (`join_consumers`). Returns every item delivered.
+fn deliver<Q: Queue<u32>>(
+    buffer: &Q,
+    consumers: Side,
+    total: usize,
+    producer_threads: Vec<thread::JoinHandle<()>>,
+    join_consumers: impl FnOnce() -> Vec<u32>,
+) -> Vec<u32> {
+    let mut delivered: Vec<u32> = match consumers {
+        Main => (0..total)
+            .map(|_| buffer.get().expect("get failed on an open buffer"))
+            .collect(),
+        Threads(_) => Vec::new(),
+    };
     for t in producer_threads {
         t.join().unwrap();
     }
-    buffer.close();
-    let mut delivered = Vec::new();
-    for t in consumer_threads {
-        delivered.extend(t.join().unwrap());
+    if consumers != Main {
+        buffer.close();
     }
+    delivered.extend(join_consumers());
+    delivered
+}
+
+/// No lost or duplicated item, no deadlock on a full or an empty buffer.
+/// `producers` put `per_producer` distinct items each (`Main`: the main
+/// thread puts them, once the consumers are spawned, then closes);
+/// `consumers` get until the buffer is closed and empty (`Main`: the main
+/// thread takes exactly every item, and nobody closes). With consumer
+/// threads the main thread joins the producers and closes. Every item is
+/// delivered exactly once, and nothing is left behind.
+pub fn exactly_once<Q: Queue<u32>>(
+    producers: Side,
+    consumers: Side,
+    capacity: usize,
+    per_producer: usize,
+) {
+    assert!(
+        producers != Main || consumers != Main,
+        "nobody else to wait for"
+    );
+    let total = producers.count() * per_producer;
+    let buffer = Q::with_capacity(capacity);
+    let producer_threads = spawn_producers(&buffer, producers.threads(), per_producer);
+    let consumer_threads = spawn_consumers(&buffer, consumers.threads(), UntilClosed);
+    if producers == Main {
+        for i in 0..per_producer {
+            assert!(
+                buffer.put(item(0, i)).is_ok(),
+                "put failed on an open buffer"
+            );
+        }
+    }
+    let delivered = deliver(&buffer, consumers, total, producer_threads, || {
+        consumer_threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap().0)
+            .collect()
+    });
+    // Every other thread has ended: this adds no interleaving.
     assert_eq!(buffer.len(), 0, "items left behind");
-    assert_exactly_once(
-        delivered,
-        (0..producers).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
-    );
+    assert_exactly_once(delivered, items(producers.count(), per_producer));
 }
 
-/// Two producer threads put one item each into a buffer of capacity 1 —
-/// more producers than room, so one must wait on the full buffer — while
-/// the main thread takes exactly two items. Nobody may sleep forever and
-/// both items arrive once.
-pub fn two_producers_one_consumer<Q: Queue<u32>>(per_producer: usize) {
-    let buffer = Q::with_capacity(1);
-    let producers: Vec<_> = (0..2)
-        .map(|p| {
-            let buffer = buffer.clone();
-            thread::spawn(move || {
-                for i in 0..per_producer {
-                    assert!(buffer.put(item(p, i)).is_ok());
-                }
-            })
-        })
-        .collect();
-    let delivered: Vec<u32> = (0..2 * per_producer)
-        .map(|_| buffer.get().expect("get failed on an open buffer"))
-        .collect();
-    for t in producers {
-        t.join().unwrap();
-    }
-    assert_exactly_once(
-        delivered,
-        (0..2).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
-    );
-}
-
-/// The main thread puts `items` items into a buffer of capacity 1 and
-/// closes it; two consumer threads — waiting on the empty buffer before
-/// anything is put, in some interleavings — get until it is closed. Every
-/// item arrives exactly once.
-pub fn one_producer_two_consumers<Q: Queue<u32>>(items: usize) {
-    let buffer = Q::with_capacity(1);
-    let consumers: Vec<_> = (0..2)
-        .map(|_| {
-            let buffer = buffer.clone();
-            thread::spawn(move || {
-                let mut got = Vec::new();
-                while let Some(x) = buffer.get() {
-                    got.push(x);
-                }
-                got
-            })
-        })
-        .collect();
-    for i in 0..items {
-        assert!(buffer.put(item(0, i)).is_ok());
-    }
-    buffer.close();
-    let mut delivered = Vec::new();
-    for t in consumers {
-        delivered.extend(t.join().unwrap());
-    }
-    assert_exactly_once(delivered, (0..items).map(|i| item(0, i)));
-}
-
-/// Two consumers each take exactly one item from an open buffer (no close
-/// to rescue a sleeper); the main thread puts two. A consumer that waits on
-/// the empty buffer must be woken by a put. With `spurious`, the model also
-/// wakes every waiter once, spuriously, at some point: a consumer must then
-/// wait again rather than return.
-pub fn consumers_wait_on_empty<Q: Queue<u32>>(spurious: bool) {
-    consumers_wait_on_empty_at::<Q>(1, spurious)
-}
-
-/// [`consumers_wait_on_empty`] at any capacity. From capacity 2 the second
-/// put can land while the first getter has not yet taken the first item:
-/// a buffer that wakes getters only on "empty → not empty" must then have
-/// the woken getter pass the wakeup on, or the other sleeps next to an
-/// item.
-pub fn consumers_wait_on_empty_at<Q: Queue<u32>>(capacity: usize, spurious: bool) {
+/// Two getters each take exactly one item from an open buffer of
+/// `capacity` (no close to rescue a sleeper); the main thread puts two. A
+/// getter that waits on the empty buffer must be woken by a put. From
+/// capacity 2 the second put can land while the first getter has not yet
+/// taken the first item: a buffer that wakes getters only on "empty → not
+/// empty" must then have the woken getter pass the wakeup on, or the other
+/// sleeps next to an item. With `spurious`, the model also wakes every
+/// waiter once, spuriously, at some point: a getter must then wait again
+/// rather than return.
+pub fn consumers_wait_on_empty<Q: Queue<u32>>(capacity: usize, spurious: bool) {
     let buffer = Q::with_capacity(capacity);
     let consumers: Vec<_> = (0..2)
         .map(|_| {
@@ -179,7 +277,7 @@ pub fn consumers_wait_on_empty_at<Q: Queue<u32>>(capacity: usize, spurious: bool
 /// while only the first of them made the buffer "not full": a buffer that
 /// wakes putters only on that transition must have the woken putter pass
 /// the wakeup on, or the other sleeps next to free room.
-pub fn putters_wait_on_full_at<Q: Queue<u32>>(capacity: usize) {
+pub fn putters_wait_on_full<Q: Queue<u32>>(capacity: usize) {
     let buffer = Q::with_capacity(capacity);
     for i in 0..capacity {
         assert!(buffer.put(item(9, i)).is_ok());
@@ -241,79 +339,142 @@ pub fn close_wakes_blocked_getters<Q: Queue<u32>>() {
     }
 }
 
-/// Capacity 1. A producer puts two items (the second may block on the
-/// full buffer), a consumer takes one (it may block on the empty buffer),
-/// and the main thread closes the buffer at any moment. Every waiter
-/// wakes; each item is delivered, handed back to its putter, or left in the
-/// buffer for a drain — exactly one of the three.
-pub fn close_races_put_and_get<Q: Queue<u32>>() {
-    let buffer = Q::with_capacity(1);
-    let producer = {
-        let buffer = buffer.clone();
-        thread::spawn(move || {
-            let mut returned = Vec::new();
-            for i in 0..2 {
-                if let Err(back) = buffer.put(item(0, i)) {
-                    returned.push(back);
+/// `close` racing blocked puts and gets. `producers` threads each put
+/// `per_producer` items, keeping every item a put hands back; `consumers`
+/// threads get as `take` says; the main thread puts `close_after` items of
+/// its own, then closes the buffer while the others are still running (its
+/// own puts hold the close back until traffic has flowed, so that it lands
+/// among blocked putters and getters, not before them). Every waiter
+/// wakes; every item is delivered, handed back to its putter, or left in
+/// the buffer for a drain — exactly one of the three — and nothing is left
+/// once a getter has seen the end; a putter refused once is refused for
+/// good (what comes back is the tail of its items); and each consumer sees
+/// each producer's items in the order they were put.
+pub fn close_races_puts_and_gets<Q: Queue<u32>>(
+    producers: usize,
+    consumers: usize,
+    take: Take,
+    capacity: usize,
+    per_producer: usize,
+    close_after: usize,
+) {
+    assert!(consumers > 0);
+    let buffer = Q::with_capacity(capacity);
+    let producer_threads: Vec<_> = (0..producers)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || {
+                let mut returned = Vec::new();
+                for i in 0..per_producer {
+                    if let Err(back) = buffer.put(item(p, i)) {
+                        assert_eq!(back, item(p, i), "a put handed back another item");
+                        returned.push(back);
+                    }
                 }
-            }
-            returned
+                returned
+            })
         })
-    };
-    let consumer = {
-        let buffer = buffer.clone();
-        thread::spawn(move || buffer.get())
-    };
-    buffer.close();
-    let returned = producer.join().unwrap();
-    let delivered = consumer.join().unwrap();
-    let left = buffer.drain();
-    if delivered.is_none() {
+        .collect();
+    let consumer_threads = spawn_consumers(&buffer, consumers, take);
+    for i in 0..close_after {
         assert!(
-            left.is_empty(),
-            "a getter gave up while items were buffered"
+            buffer.put(item(producers, i)).is_ok(),
+            "put failed on an open buffer"
         );
     }
-    let mut all = returned;
-    all.extend(delivered);
+    buffer.close();
+    let mut all = Vec::new();
+    for (p, t) in producer_threads.into_iter().enumerate() {
+        let returned = t.join().unwrap();
+        let tail: Vec<u32> = (per_producer - returned.len()..per_producer)
+            .map(|i| item(p, i))
+            .collect();
+        assert_eq!(returned, tail, "a put succeeded after a put was refused");
+        all.extend(returned);
+    }
+    let mut seen_the_end = false;
+    for t in consumer_threads {
+        let (got, end) = t.join().unwrap();
+        seen_the_end |= end;
+        for p in 0..=producers {
+            let from_p: Vec<u32> = got
+                .iter()
+                .copied()
+                .filter(|&x| x / 1000 == p as u32)
+                .collect();
+            assert!(
+                from_p.windows(2).all(|w| w[0] < w[1]),
+                "a consumer got a producer's items out of order: {from_p:?}"
+            );
+        }
+        all.extend(got);
+    }
+    let left = buffer.drain();
+    if seen_the_end {
+        assert!(
+            left.is_empty(),
+            "a getter saw the end while items were buffered"
+        );
+    }
     all.extend(left);
-    assert_exactly_once(all, (0..2).map(|i| item(0, i)));
+    assert_exactly_once(
+        all,
+        items(producers, per_producer).chain((0..close_after).map(|i| item(producers, i))),
+    );
 }
 
-/// The main thread puts two items; a worker takes them and marks each done;
-/// then the main thread and a second joiner `join`, racing the worker. No
-/// join may return while a task is unfinished, and none may hang once all
-/// are finished.
-pub fn join_waits_for_every_task<Q: Queue<u32>>() {
-    let buffer = Q::with_capacity(2);
+/// `join` never returns while a task is unfinished and never hangs once all
+/// are. `producers` put `per_producer` items each (`Main`: the main thread
+/// puts them); `workers` threads get items as `take` says and mark each
+/// done; once the items are put, `joiners` threads and the main thread
+/// `join`, racing the workers. Workers that take `UntilClosed` are ended by
+/// a close after the joins. `task_done` beyond the put count fails.
+pub fn join_waits_for_every_task<Q: Queue<u32>>(
+    producers: Side,
+    workers: usize,
+    take: Take,
+    joiners: usize,
+    capacity: usize,
+    per_producer: usize,
+) {
+    let total = producers.count() * per_producer;
+    let buffer = Q::with_capacity(capacity);
     let finished = Arc::new(AtomicUsize::new(0));
-    let worker = {
-        let buffer = buffer.clone();
-        let finished = Arc::clone(&finished);
-        thread::spawn(move || {
-            for _ in 0..2 {
-                buffer.get().expect("open buffer");
-                finished.fetch_add(1, SeqCst);
-                buffer.task_done().expect("one task_done per item");
-            }
-        })
-    };
-    for i in 0..2 {
-        assert!(buffer.put(item(0, i)).is_ok());
+    let worker_threads = spawn_workers(&buffer, workers, take, &finished);
+    let producer_threads = spawn_producers(&buffer, producers.threads(), per_producer);
+    if producers == Main {
+        for i in 0..per_producer {
+            assert!(
+                buffer.put(item(0, i)).is_ok(),
+                "put failed on an open buffer"
+            );
+        }
+    }
+    for t in producer_threads {
+        t.join().unwrap();
     }
     // Spawned after the puts: `join` waits for the items put so far.
-    let joiner = {
-        let buffer = buffer.clone();
-        let finished = Arc::clone(&finished);
-        thread::spawn(move || {
-            buffer.join();
-            assert_eq!(finished.load(SeqCst), 2, "join returned early");
+    let joiner_threads: Vec<_> = (0..joiners)
+        .map(|_| {
+            let buffer = buffer.clone();
+            let finished = Arc::clone(&finished);
+            thread::spawn(move || {
+                buffer.join();
+                assert_eq!(finished.load(SeqCst), total, "join returned early");
+            })
         })
-    };
+        .collect();
     buffer.join();
-    assert_eq!(finished.load(SeqCst), 2, "join returned early");
-    joiner.join().unwrap();
-    worker.join().unwrap();
+    assert_eq!(finished.load(SeqCst), total, "join returned early");
+    for t in joiner_threads {
+        t.join().unwrap();
+    }
+    if take == UntilClosed {
+        buffer.close();
+    }
+    for t in worker_threads {
+        t.join().unwrap();
+    }
     assert!(
         buffer.task_done().is_err(),
         "task_done beyond the put count"
@@ -322,83 +483,136 @@ pub fn join_waits_for_every_task<Q: Queue<u32>>() {
 
 // ---------------------------------------------------------------------------
 // Time: scenarios that run the model timer, so that a timed wait can time
-// out at any point the checker chooses (see `src/sync.rs`).
+// out at any point the checker chooses. The timer is a model thread until
+// `stop`: every call before that can race it.
 // ---------------------------------------------------------------------------
 
 const TIMEOUT: Duration = Duration::from_millis(100);
 
-/// A timed getter and an untimed getter wait on an empty buffer; the main
-/// thread puts one item while the model timer may fire at any moment. The item goes to exactly one of them; if the timed one
-/// timed out, the other one must have been woken for the item (no
-/// notification may be swallowed by a waiter that gives up); if the timed
-/// one got it, the other is released by a close.
-pub fn get_timeout_races_put<Q: Queue<u32>>() {
-    let timer = Q::start_timer(1);
-    let buffer = Q::with_capacity(1);
-    let timed = {
-        let buffer = buffer.clone();
-        thread::spawn(move || buffer.get_timeout(TIMEOUT))
-    };
-    let untimed = {
-        let buffer = buffer.clone();
-        thread::spawn(move || buffer.get())
-    };
-    assert!(buffer.put(item(0, 0)).is_ok());
-    match timed.join().unwrap() {
-        Ok(x) => {
-            assert_eq!(x, item(0, 0));
-            buffer.close();
-            assert_eq!(untimed.join().unwrap(), None, "an item appeared twice");
-        }
-        Err(GetTimeoutError::Timeout) => {
-            // No close here: the untimed getter must get the item on its own.
-            assert_eq!(untimed.join().unwrap(), Some(item(0, 0)));
-        }
-        Err(GetTimeoutError::Closed) => panic!("closed, but nobody closed it"),
+/// `get_timeout` racing puts and the timer. `timed` getters each call
+/// `get_timeout` once and `untimed` getters each `get` once, all on an
+/// empty buffer of capacity `timed` (at least 1); the main thread puts
+/// `items` items while the model timer fires up to `firings` times. Once
+/// the timed getters are done, the main thread closes the buffer only if
+/// fewer items are left than untimed getters: otherwise no close rescues a
+/// sleeper, and every untimed getter must be woken for an item (a timed
+/// getter that gives up never takes the notification meant for another).
+/// Every item is taken exactly once or left in the buffer, and nothing is
+/// left after a close.
+pub fn get_timeout_races_puts<Q: Queue<u32>>(
+    timed: usize,
+    untimed: usize,
+    items: usize,
+    firings: usize,
+) {
+    let timer = Q::start_timer(firings);
+    let buffer = Q::with_capacity(timed.max(1));
+    let timed_threads: Vec<_> = (0..timed)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.get_timeout(TIMEOUT))
+        })
+        .collect();
+    let untimed_threads: Vec<_> = (0..untimed)
+        .map(|_| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.get())
+        })
+        .collect();
+    for i in 0..items {
+        assert!(
+            buffer.put(item(0, i)).is_ok(),
+            "put failed on an open buffer"
+        );
     }
-    assert_eq!(buffer.len(), 0, "item left behind");
+    let mut all = Vec::new();
+    for t in timed_threads {
+        match t.join().unwrap() {
+            Ok(x) => all.push(x),
+            Err(GetTimeoutError::Timeout) => {}
+            Err(GetTimeoutError::Closed) => panic!("closed, but nobody closed it"),
+        }
+    }
+    let closed = items - all.len() < untimed;
+    if closed {
+        buffer.close();
+    }
+    for t in untimed_threads {
+        match t.join().unwrap() {
+            Some(x) => all.push(x),
+            None => assert!(closed, "get returned on an open buffer"),
+        }
+    }
+    if buffer.len() != 0 {
+        assert!(!closed, "an item left behind after the close");
+        all.extend(buffer.drain());
+    }
+    assert_exactly_once(all, (0..items).map(|i| item(0, i)));
     timer.stop();
 }
 
-/// A timed putter and an untimed putter wait on a full buffer (capacity 1);
-/// the main thread takes one item while the model timer may fire at any
-/// moment. Each item ends exactly once: taken,
-/// in the buffer, or handed back as `Timeout(item)`; the room the get made
-/// is never wasted while a putter sleeps.
-pub fn put_timeout_races_get<Q: Queue<u32>>() {
-    let timer = Q::start_timer(1);
-    let buffer = Q::with_capacity(1);
-    assert!(buffer.put(item(9, 0)).is_ok());
-    let timed = {
-        let buffer = buffer.clone();
-        thread::spawn(move || buffer.put_timeout(item(1, 0), TIMEOUT))
-    };
-    let untimed = {
-        let buffer = buffer.clone();
-        thread::spawn(move || buffer.put(item(2, 0)))
-    };
-    let first = buffer.get().expect("open buffer");
-    let mut all = vec![first];
-    match timed.join().unwrap() {
-        Ok(()) => {
-            // Its item took the room: the untimed putter is released by a
-            // get (or gives its item back on close).
-            all.push(buffer.get().expect("open buffer"));
-            match untimed.join().unwrap() {
-                Ok(()) => all.push(buffer.get().expect("open buffer")),
-                Err(back) => panic!("put failed on an open buffer: {back}"),
-            }
-        }
-        Err(PutTimeoutError::Timeout(back)) => {
-            all.push(back);
-            // The untimed putter must have been woken for the room.
-            assert_eq!(untimed.join().unwrap(), Ok(()));
-            all.push(buffer.get().expect("open buffer"));
-        }
-        Err(PutTimeoutError::Closed(_)) => panic!("closed, but nobody closed it"),
+/// `put_timeout` racing gets and the timer. A buffer of capacity
+/// `capacity` starts full; `timed` putters each call `put_timeout` once
+/// and `untimed` putters each `put` once, while the model timer fires up to
+/// `firings` times (at least `timed`, so that every timed putter can time
+/// out). The main thread takes `untimed` items, then — once the timed
+/// putters are done — one more for each timed put that succeeded: exactly
+/// the room the putters need. No close rescues a sleeper: every untimed put
+/// must complete (room made by a get is never wasted while a putter
+/// sleeps). The buffer is then full again: the main thread takes its
+/// `capacity` items and finds it empty. Each item ends exactly once: taken
+/// or handed back as `Timeout(item)`.
+pub fn put_timeout_races_gets<Q: Queue<u32>>(
+    timed: usize,
+    untimed: usize,
+    capacity: usize,
+    firings: usize,
+) {
+    assert!(firings >= timed);
+    let timer = Q::start_timer(firings);
+    let buffer = Q::with_capacity(capacity);
+    for i in 0..capacity {
+        assert!(buffer.put(item(9, i)).is_ok());
     }
-    assert_eq!(buffer.len(), 0);
-    assert_exactly_once(all, [item(9, 0), item(1, 0), item(2, 0)]);
+    let timed_threads: Vec<_> = (0..timed)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.put_timeout(item(1, p), TIMEOUT))
+        })
+        .collect();
+    let untimed_threads: Vec<_> = (0..untimed)
+        .map(|p| {
+            let buffer = buffer.clone();
+            thread::spawn(move || buffer.put(item(2, p)))
+        })
+        .collect();
+    let mut all: Vec<u32> = (0..untimed)
+        .map(|_| buffer.get().expect("open buffer"))
+        .collect();
+    let mut accepted = 0;
+    for t in timed_threads {
+        match t.join().unwrap() {
+            Ok(()) => accepted += 1,
+            Err(PutTimeoutError::Timeout(back)) => all.push(back),
+            Err(PutTimeoutError::Closed(_)) => panic!("closed, but nobody closed it"),
+        }
+    }
+    all.extend((0..accepted).map(|_| buffer.get().expect("open buffer")));
+    for t in untimed_threads {
+        if let Err(back) = t.join().unwrap() {
+            panic!("put failed on an open buffer: {back}");
+        }
+    }
+    // Full again: fewer items would leave a get below waiting forever.
+    all.extend((0..capacity).map(|_| buffer.get().expect("open buffer")));
+    assert_eq!(buffer.len(), 0, "more items than the capacity");
+    assert_exactly_once(
+        all,
+        (0..capacity)
+            .map(|i| item(9, i))
+            .chain((0..timed).map(|p| item(1, p)))
+            .chain((0..untimed).map(|p| item(2, p))),
+    );
     timer.stop();
 }
 
@@ -444,365 +658,16 @@ pub fn close_wakes_timed_waiters<Q: Queue<u32>>() {
     );
 }
 
-/// A joiner waits with `join_timeout` while a worker finishes the one task
-/// and the model timer may fire at any moment. `true` means the task
+/// `join_timeout` racing `task_done` and the timer. The main thread puts
+/// `items` items (capacity `items`, at least 1); `workers` threads get and
+/// finish them as `take` says, while `joiners` threads call `join_timeout`
+/// and the model timer fires up to `firings` times. `true` means every task
 /// was finished when it returned; `false` is allowed only because the
-/// deadline passed.
-pub fn join_timeout_races_task_done<Q: Queue<u32>>() {
-    let timer = Q::start_timer(1);
-    let buffer = Q::with_capacity(1);
-    assert!(buffer.put(item(0, 0)).is_ok());
-    let finished = Arc::new(AtomicUsize::new(0));
-    let worker = {
-        let buffer = buffer.clone();
-        let finished = Arc::clone(&finished);
-        thread::spawn(move || {
-            buffer.get().expect("open buffer");
-            finished.fetch_add(1, SeqCst);
-            buffer.task_done().expect("one task_done per item");
-        })
-    };
-    let joiner = {
-        let buffer = buffer.clone();
-        let finished = Arc::clone(&finished);
-        thread::spawn(move || {
-            let done = buffer.join_timeout(TIMEOUT);
-            if done {
-                assert_eq!(finished.load(SeqCst), 1, "join_timeout returned true early");
-            }
-            done
-        })
-    };
-    let _ = joiner.join().unwrap();
-    worker.join().unwrap();
-    // Whatever the joiner saw, the task is finished now and join agrees.
-    buffer.join();
-    timer.stop();
-}
-
-/// The seed producer's loop: `put_timeout` and retry on `Timeout` until the
-/// item is accepted. Two such producers share a buffer of capacity 1 with
-/// the main thread as consumer while the model timer fires twice, at
-/// moments the checker chooses (so retries happen at every point). No item is lost or duplicated by a retry.
-pub fn timed_retry_producers<Q: Queue<u32>>(per_producer: usize) {
-    let timer = Q::start_timer(2);
-    let buffer = Q::with_capacity(1);
-    let producers: Vec<_> = (0..2)
-        .map(|p| {
-            let buffer = buffer.clone();
-            thread::spawn(move || {
-                for i in 0..per_producer {
-                    let mut next = item(p, i);
-                    loop {
-                        match buffer.put_timeout(next, TIMEOUT) {
-                            Ok(()) => break,
-                            Err(PutTimeoutError::Timeout(back)) => next = back,
-                            Err(PutTimeoutError::Closed(_)) => {
-                                panic!("closed, but nobody closed it")
-                            }
-                        }
-                    }
-                }
-            })
-        })
-        .collect();
-    let delivered: Vec<u32> = (0..2 * per_producer)
-        .map(|_| buffer.get().expect("open buffer"))
-        .collect();
-    for t in producers {
-        t.join().unwrap();
-    }
-    assert_exactly_once(
-        delivered,
-        (0..2).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
-    );
-    timer.stop();
-}
-
-/// Distinct items delivered, as a set (for messages).
-pub fn as_set(items: &[u32]) -> BTreeSet<u32> {
-    items.iter().copied().collect()
-}
-
-// ---------------------------------------------------------------------------
-// Parameterised scenarios, for the shuttle tests: the properties above at
-// sizes that loom cannot explore. Each one takes its sizes as arguments.
-// ---------------------------------------------------------------------------
-
-/// `producers` threads each put `per_producer` items, keeping every item a
-/// put hands back; `consumers` threads get until the buffer is closed and
-/// empty; the main thread puts `close_after` items of its own, then closes
-/// the buffer while the others are still running (its own puts hold the
-/// close back until traffic has flowed, so that it lands among blocked
-/// putters and getters, not before them). Every waiter wakes; every item
-/// is delivered or handed back to its putter — exactly one of the two — and
-/// nothing is left buffered once every getter has seen the end; a putter
-/// refused once is refused for good (what comes back is the tail of its
-/// items); and each consumer sees each producer's items in the order they
-/// were put.
-pub fn close_races_puts_and_gets<Q: Queue<u32>>(
-    producers: usize,
-    consumers: usize,
-    capacity: usize,
-    per_producer: usize,
-    close_after: usize,
-) {
-    assert!(consumers > 0);
-    let buffer = Q::with_capacity(capacity);
-    let producer_threads: Vec<_> = (0..producers)
-        .map(|p| {
-            let buffer = buffer.clone();
-            thread::spawn(move || {
-                let mut returned = Vec::new();
-                for i in 0..per_producer {
-                    if let Err(back) = buffer.put(item(p, i)) {
-                        assert_eq!(back, item(p, i), "a put handed back another item");
-                        returned.push(back);
-                    }
-                }
-                returned
-            })
-        })
-        .collect();
-    let consumer_threads: Vec<_> = (0..consumers)
-        .map(|_| {
-            let buffer = buffer.clone();
-            thread::spawn(move || {
-                let mut got = Vec::new();
-                while let Some(x) = buffer.get() {
-                    got.push(x);
-                }
-                got
-            })
-        })
-        .collect();
-    for i in 0..close_after {
-        assert!(
-            buffer.put(item(producers, i)).is_ok(),
-            "put failed on an open buffer"
-        );
-    }
-    buffer.close();
-    let mut all = Vec::new();
-    for (p, t) in producer_threads.into_iter().enumerate() {
-        let returned = t.join().unwrap();
-        let tail: Vec<u32> = (per_producer - returned.len()..per_producer)
-            .map(|i| item(p, i))
-            .collect();
-        assert_eq!(returned, tail, "a put succeeded after a put was refused");
-        all.extend(returned);
-    }
-    for t in consumer_threads {
-        let got = t.join().unwrap();
-        for p in 0..=producers {
-            let from_p: Vec<u32> = got
-                .iter()
-                .copied()
-                .filter(|&x| x / 1000 == p as u32)
-                .collect();
-            assert!(
-                from_p.windows(2).all(|w| w[0] < w[1]),
-                "a consumer got a producer's items out of order: {from_p:?}"
-            );
-        }
-        all.extend(got);
-    }
-    assert!(
-        buffer.drain().is_empty(),
-        "items left behind after every getter saw the end"
-    );
-    assert_exactly_once(
-        all,
-        (0..producers)
-            .flat_map(|p| (0..per_producer).map(move |i| item(p, i)))
-            .chain((0..close_after).map(|i| item(producers, i))),
-    );
-}
-
-/// `producers` threads each put `per_producer` items; `workers` threads get
-/// until the buffer is closed and mark each item done; once the producers
-/// have finished, `joiners` threads and the main thread `join`, racing the
-/// workers. No join may return while a task is unfinished, and none may
-/// hang once all are finished; `task_done` beyond the put count fails.
-pub fn join_waits_for_every_task_n<Q: Queue<u32>>(
-    producers: usize,
+/// deadline passed. Afterwards `join` returns; workers that take
+/// `UntilClosed` are ended by a close after it.
+pub fn join_timeout_races_task_done<Q: Queue<u32>>(
     workers: usize,
-    joiners: usize,
-    capacity: usize,
-    per_producer: usize,
-) {
-    let total = producers * per_producer;
-    let buffer = Q::with_capacity(capacity);
-    let finished = Arc::new(AtomicUsize::new(0));
-    let worker_threads: Vec<_> = (0..workers)
-        .map(|_| {
-            let buffer = buffer.clone();
-            let finished = Arc::clone(&finished);
-            thread::spawn(move || {
-                while buffer.get().is_some() {
-                    finished.fetch_add(1, SeqCst);
-                    buffer.task_done().expect("one task_done per item");
-                }
-            })
-        })
-        .collect();
-    let producer_threads: Vec<_> = (0..producers)
-        .map(|p| {
-            let buffer = buffer.clone();
-            thread::spawn(move || {
-                for i in 0..per_producer {
-                    assert!(
-                        buffer.put(item(p, i)).is_ok(),
-                        "put failed on an open buffer"
-                    );
-                }
-            })
-        })
-        .collect();
-    for t in producer_threads {
-        t.join().unwrap();
-    }
-    // Spawned after the puts: `join` waits for the items put so far.
-    let joiner_threads: Vec<_> = (0..joiners)
-        .map(|_| {
-            let buffer = buffer.clone();
-            let finished = Arc::clone(&finished);
-            thread::spawn(move || {
-                buffer.join();
-                assert_eq!(finished.load(SeqCst), total, "join returned early");
-            })
-        })
-        .collect();
-    buffer.join();
-    assert_eq!(finished.load(SeqCst), total, "join returned early");
-    for t in joiner_threads {
-        t.join().unwrap();
-    }
-    buffer.close();
-    for t in worker_threads {
-        t.join().unwrap();
-    }
-    assert!(
-        buffer.task_done().is_err(),
-        "task_done beyond the put count"
-    );
-}
-
-/// `timed` getters each call `get_timeout` once and `untimed` getters each
-/// `get` one item, all on an empty buffer of capacity `timed` (at least 1);
-/// the main thread puts `timed + untimed` items while the model timer fires
-/// up to `firings` times. No close rescues a sleeper: every untimed getter
-/// must be woken for an item (a timed getter that gives up never takes the
-/// notification meant for another), and every item is taken exactly once
-/// or left in the buffer.
-pub fn get_timeout_races_puts<Q: Queue<u32>>(timed: usize, untimed: usize, firings: usize) {
-    let timer = Q::start_timer(firings);
-    let buffer = Q::with_capacity(timed.max(1));
-    let timed_threads: Vec<_> = (0..timed)
-        .map(|_| {
-            let buffer = buffer.clone();
-            thread::spawn(move || buffer.get_timeout(TIMEOUT))
-        })
-        .collect();
-    let untimed_threads: Vec<_> = (0..untimed)
-        .map(|_| {
-            let buffer = buffer.clone();
-            thread::spawn(move || buffer.get())
-        })
-        .collect();
-    let total = timed + untimed;
-    for i in 0..total {
-        assert!(
-            buffer.put(item(0, i)).is_ok(),
-            "put failed on an open buffer"
-        );
-    }
-    let mut all = Vec::new();
-    for t in timed_threads {
-        match t.join().unwrap() {
-            Ok(x) => all.push(x),
-            Err(GetTimeoutError::Timeout) => {}
-            Err(GetTimeoutError::Closed) => panic!("closed, but nobody closed it"),
-        }
-    }
-    for t in untimed_threads {
-        all.push(t.join().unwrap().expect("get returned on an open buffer"));
-    }
-    all.extend(buffer.drain());
-    assert_exactly_once(all, (0..total).map(|i| item(0, i)));
-    timer.stop();
-}
-
-/// A buffer of capacity `capacity` starts full; `timed` putters each call
-/// `put_timeout` once and `untimed` putters each `put` once, while the
-/// model timer fires up to `firings` times (at least `timed`, so that every
-/// timed putter can time out). The main thread takes `untimed` items, then
-/// — once the timed putters are done — one more for each timed put that
-/// succeeded: exactly the room the putters need. No close rescues a
-/// sleeper: every untimed put must complete (room made by a get is never
-/// wasted while a putter sleeps), and each item ends exactly once: taken,
-/// still buffered, or handed back as `Timeout(item)`.
-pub fn put_timeout_races_gets<Q: Queue<u32>>(
-    timed: usize,
-    untimed: usize,
-    capacity: usize,
-    firings: usize,
-) {
-    assert!(firings >= timed);
-    let timer = Q::start_timer(firings);
-    let buffer = Q::with_capacity(capacity);
-    for i in 0..capacity {
-        assert!(buffer.put(item(9, i)).is_ok());
-    }
-    let timed_threads: Vec<_> = (0..timed)
-        .map(|p| {
-            let buffer = buffer.clone();
-            thread::spawn(move || buffer.put_timeout(item(1, p), TIMEOUT))
-        })
-        .collect();
-    let untimed_threads: Vec<_> = (0..untimed)
-        .map(|p| {
-            let buffer = buffer.clone();
-            thread::spawn(move || buffer.put(item(2, p)))
-        })
-        .collect();
-    let mut all: Vec<u32> = (0..untimed)
-        .map(|_| buffer.get().expect("open buffer"))
-        .collect();
-    let mut accepted = 0;
-    for t in timed_threads {
-        match t.join().unwrap() {
-            Ok(()) => accepted += 1,
-            Err(PutTimeoutError::Timeout(back)) => all.push(back),
-            Err(PutTimeoutError::Closed(_)) => panic!("closed, but nobody closed it"),
-        }
-    }
-    all.extend((0..accepted).map(|_| buffer.get().expect("open buffer")));
-    for t in untimed_threads {
-        if let Err(back) = t.join().unwrap() {
-            panic!("put failed on an open buffer: {back}");
-        }
-    }
-    let left = buffer.drain();
-    assert_eq!(left.len(), capacity, "the buffer should be full again");
-    all.extend(left);
-    assert_exactly_once(
-        all,
-        (0..capacity)
-            .map(|i| item(9, i))
-            .chain((0..timed).map(|p| item(1, p)))
-            .chain((0..untimed).map(|p| item(2, p))),
-    );
-    timer.stop();
-}
-
-/// `workers` threads get and finish the `items` tasks the main thread put
-/// (capacity `items`), while `joiners` threads call `join_timeout` and the
-/// model timer fires up to `firings` times. `true` means every task was
-/// finished when it returned; `false` is allowed only because the deadline
-/// passed. Afterwards `join` returns, and the workers end on close.
-pub fn join_timeout_races_task_done_n<Q: Queue<u32>>(
-    workers: usize,
+    take: Take,
     joiners: usize,
     items: usize,
     firings: usize,
@@ -813,18 +678,7 @@ pub fn join_timeout_races_task_done_n<Q: Queue<u32>>(
         assert!(buffer.put(item(0, i)).is_ok());
     }
     let finished = Arc::new(AtomicUsize::new(0));
-    let worker_threads: Vec<_> = (0..workers)
-        .map(|_| {
-            let buffer = buffer.clone();
-            let finished = Arc::clone(&finished);
-            thread::spawn(move || {
-                while buffer.get().is_some() {
-                    finished.fetch_add(1, SeqCst);
-                    buffer.task_done().expect("one task_done per item");
-                }
-            })
-        })
-        .collect();
+    let mut worker_threads = spawn_workers(&buffer, workers, take, &finished);
     let joiner_threads: Vec<_> = (0..joiners)
         .map(|_| {
             let buffer = buffer.clone();
@@ -843,25 +697,35 @@ pub fn join_timeout_races_task_done_n<Q: Queue<u32>>(
     for t in joiner_threads {
         t.join().unwrap();
     }
+    // Workers with a fixed count end on their own: joined before `join`.
+    if take != UntilClosed {
+        for t in worker_threads.drain(..) {
+            t.join().unwrap();
+        }
+    }
+    // Whatever the joiners saw, the tasks are finished now and join agrees.
     buffer.join();
     assert_eq!(finished.load(SeqCst), items, "join returned early");
-    buffer.close();
+    if take == UntilClosed {
+        buffer.close();
+    }
     for t in worker_threads {
         t.join().unwrap();
     }
     timer.stop();
 }
 
-/// The seed's timed-retry loops on both sides: `producers` threads put
-/// `per_producer` items each with `put_timeout`, retrying on `Timeout`;
-/// `consumers` threads take with `get_timeout`, retrying on `Timeout`, until
-/// the buffer is closed and empty; capacity `capacity`; the model timer
-/// fires up to `firings` times, at moments the scheduler chooses (so
-/// retries happen at every point). The main thread closes once the
-/// producers are done. No item is lost or duplicated by a retry.
-pub fn timed_retry_both_sides<Q: Queue<u32>>(
+/// The seed's timed-retry loops: `producers` threads put `per_producer`
+/// items each with `put_timeout`, retrying on `Timeout`, into a buffer of
+/// `capacity`, while the model timer fires up to `firings` times at moments
+/// the checker chooses (so retries happen at every point). `consumers`:
+/// `Main`, the main thread takes exactly every item with `get`; or that
+/// many threads take with `get_timeout`, retrying on `Timeout`, until the
+/// buffer is closed and empty, the main thread closing once the producers
+/// are done. No item is lost or duplicated by a retry.
+pub fn timed_retry<Q: Queue<u32>>(
     producers: usize,
-    consumers: usize,
+    consumers: Side,
     capacity: usize,
     per_producer: usize,
     firings: usize,
@@ -887,7 +751,7 @@ pub fn timed_retry_both_sides<Q: Queue<u32>>(
             })
         })
         .collect();
-    let consumer_threads: Vec<_> = (0..consumers)
+    let consumer_threads: Vec<_> = (0..consumers.threads())
         .map(|_| {
             let buffer = buffer.clone();
             thread::spawn(move || {
@@ -902,19 +766,19 @@ pub fn timed_retry_both_sides<Q: Queue<u32>>(
             })
         })
         .collect();
-    for t in producer_threads {
-        t.join().unwrap();
+    let total = producers * per_producer;
+    let delivered = deliver(&buffer, consumers, total, producer_threads, || {
+        consumer_threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect()
+    });
+    if consumers != Main {
+        // With the timer still running, checked only at the sizes that
+        // need a close (see the module documentation).
+        assert_eq!(buffer.len(), 0, "items left behind");
     }
-    buffer.close();
-    let mut delivered = Vec::new();
-    for t in consumer_threads {
-        delivered.extend(t.join().unwrap());
-    }
-    assert_eq!(buffer.len(), 0, "items left behind");
-    assert_exactly_once(
-        delivered,
-        (0..producers).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
-    );
+    assert_exactly_once(delivered, items(producers, per_producer));
     timer.stop();
 }
 
@@ -1010,10 +874,7 @@ pub fn spurious_wakeups_everywhere<Q: Queue<u32>>(
         delivered.extend(t.join().unwrap());
     }
     waker.join().unwrap();
-    assert_exactly_once(
-        delivered,
-        (0..producers).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
-    );
+    assert_exactly_once(delivered, items(producers, per_producer));
 }
 
 // ---------------------------------------------------------------------------
@@ -1034,45 +895,14 @@ fn assert_batch_size(batch: &[u32], max: usize) {
     );
 }
 
-/// One producer thread puts `items` items with a single `put_many` into a
-/// buffer of `capacity` (so it waits for room whenever `items > capacity`);
-/// one consumer thread takes with `get_many(max)` until the buffer is
-/// closed and empty; the main thread joins the producer and closes. Every
-/// item arrives exactly once and in the order put, in batches of 1..=max.
-pub fn put_many_get_many_in_order(capacity: usize, items: usize, max: usize) {
-    let buffer = SharedBuffer::<u32>::new(capacity);
-    let producer = {
-        let buffer = buffer.clone();
-        thread::spawn(move || {
-            assert!(
-                buffer.put_many((0..items).map(|i| item(0, i))).is_ok(),
-                "put_many failed on an open buffer"
-            );
-        })
-    };
-    let consumer = {
-        let buffer = buffer.clone();
-        thread::spawn(move || {
-            let mut got = Vec::new();
-            while let Ok(batch) = buffer.get_many(max) {
-                assert_batch_size(&batch, max);
-                got.extend(batch);
-            }
-            got
-        })
-    };
-    producer.join().unwrap();
-    buffer.close();
-    let got = consumer.join().unwrap();
-    let expected: Vec<u32> = (0..items).map(|i| item(0, i)).collect();
-    assert_eq!(got, expected, "lost, duplicated or reordered items");
-    assert_eq!(buffer.unfinished_tasks(), items);
-}
-
-/// `producers` threads each put `per_producer` items with one `put_many`,
-/// `consumers` threads take with `get_many(max)` until closed and empty,
-/// the main thread joins the producers and closes. Every item is delivered
-/// exactly once, and each consumer sees each producer's items in order.
+/// `producers` threads each put `per_producer` items with one `put_many`
+/// into a buffer of `capacity` (each waits for room whenever its batch is
+/// larger than the room left), `consumers` threads take with
+/// `get_many(max)` until closed and empty, the main thread joins the
+/// producers and closes. Every item is delivered exactly once, in batches
+/// of 1..=max, each consumer sees each producer's items in order (with one
+/// producer and one consumer: FIFO), and every item is still an
+/// unfinished task.
 pub fn batch_exactly_once(
     producers: usize,
     consumers: usize,
@@ -1127,11 +957,10 @@ pub fn batch_exactly_once(
         }
         delivered.extend(got);
     }
+    // Every other thread has ended: this adds no interleaving.
     assert_eq!(buffer.len(), 0, "items left behind");
-    assert_exactly_once(
-        delivered,
-        (0..producers).flat_map(|p| (0..per_producer).map(move |i| item(p, i))),
-    );
+    assert_eq!(buffer.unfinished_tasks(), producers * per_producer);
+    assert_exactly_once(delivered, items(producers, per_producer));
 }
 
 /// Two consumer threads each call `get_many(1)` once on an empty buffer of

@@ -4,8 +4,9 @@
 //! `lazy_static`, rebuilt for every execution on purpose), a way to assert
 //! that a known-buggy buffer is rejected, and replay.
 //!
-//! Included only by `tests/shuttle_buffer.rs`, not by `support/mod.rs`: the
-//! loom models do not build shuttle.
+//! Mounted by `support/mod.rs` under `cfg(shuttle)` only: the loom models
+//! do not build shuttle. The model declarations (`support/harness.rs`) run
+//! through [`run`].
 //!
 //! The seed of a test is derived from its name, so a run is reproducible and
 //! a known-buggy buffer is caught in the same executions every time.

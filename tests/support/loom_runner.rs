@@ -1,0 +1,78 @@
+#![allow(dead_code)]
+//! How the loom models are run: the bound is fixed in code (never taken from
+//! `LOOM_MAX_PERMUTATIONS` / `LOOM_MAX_DURATION`, which end the search early
+//! and still pass), and a known-buggy model must fail.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+// The models evaluate the crate's debug assertions and overflow checks, so
+// a build without them (`--release`) is refused here, at compile time. The
+// dev profile is optimized (Cargo.toml), so nothing is gained by it.
+const _: () = assert!(
+    cfg!(debug_assertions),
+    "run the model suites without --release: they evaluate the crate's debug assertions"
+);
+
+/// Explores `model`: every interleaving when `preemption_bound` is `None`,
+/// otherwise every interleaving with at most that many preemptions.
+/// Returns the number of executions explored (also printed, for the
+/// record in VERIFICATION.md; see it with `-- --nocapture`).
+pub(crate) fn check<F>(name: &str, preemption_bound: Option<usize>, model: F) -> usize
+where
+    F: Fn() + Sync + Send + 'static,
+{
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = preemption_bound;
+    builder.max_permutations = None;
+    builder.max_duration = None;
+    builder.checkpoint_file = None;
+    let executions = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&executions);
+    let started = Instant::now();
+    builder.check(move || {
+        counter.fetch_add(1, Ordering::Relaxed);
+        model();
+    });
+    let executions = executions.load(Ordering::Relaxed);
+    let bound = match preemption_bound {
+        None => "exhaustive".to_string(),
+        Some(n) => format!("preemption bound {n}"),
+    };
+    eprintln!(
+        "loom model {name}: {executions} executions, {bound}, {:.2?}",
+        started.elapsed()
+    );
+    executions
+}
+
+/// Runs a model that must fail, and returns the failure's message.
+/// Panics if every explored execution passed.
+pub(crate) fn rejects<F>(name: &str, preemption_bound: Option<usize>, model: F) -> String
+where
+    F: Fn() + Sync + Send + 'static,
+{
+    let outcome = catch_unwind(AssertUnwindSafe(|| check(name, preemption_bound, model)));
+    match outcome {
+        Ok(executions) => {
+            panic!("{name}: the model accepted a known-buggy buffer in all {executions} executions")
+        }
+        Err(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default(),
+    }
+}
+
+/// Asserts that `message` (from [`rejects`]) names the expected failure, so
+/// that a bug is caught for the right reason.
+#[track_caller]
+pub(crate) fn assert_failure(message: &str, expected: &str) {
+    assert!(
+        message.contains(expected),
+        "the model failed, but not as expected: wanted {expected:?}, got {message:?}"
+    );
+}
