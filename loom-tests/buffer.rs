@@ -8,8 +8,8 @@
 //! `RUSTFLAGS="--cfg shuttle"`, at larger sizes, with the schedules given:
 //!
 //! ```text
-//! RUSTFLAGS="--cfg loom" cargo test --release --test model_buffer -- --nocapture
-//! RUSTFLAGS="--cfg shuttle" cargo test --release --test model_buffer
+//! RUSTFLAGS="--cfg loom" cargo test --test models buffer:: -- --nocapture
+//! RUSTFLAGS="--cfg shuttle" cargo test --test models buffer::
 //! ```
 //!
 //! The scenarios are in `tests/support/scenarios.rs`; each configuration's

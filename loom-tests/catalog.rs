@@ -6,14 +6,14 @@
 //! doing, not the scenario's.
 //!
 //! ```text
-//! RUSTFLAGS="--cfg loom" cargo test --release --test loom_catalog
+//! RUSTFLAGS="--cfg loom" cargo test --test models catalog::
 //! ```
 //!
 //! Bounds are given per test: `None` is an exhaustive search (loom stops at
 //! the first failing execution either way, so "exhaustive" describes the
 //! run with the switch off). The scenarios are in
 //! `tests/support/catalog_scenarios.rs`, `scenarios.rs` and `pipeline.rs`;
-//! docs/catalog.md lists every fault with its tests and their messages.
+//! VERIFICATION.md ("The bug catalog on the real code") lists every fault with its tests and their messages.
 #![cfg(loom)]
 
 use crate::runner::{assert_failure, check, rejects};

@@ -4,7 +4,7 @@
 //! here, on the real buffer.
 //!
 //! ```text
-//! RUSTFLAGS="--cfg loom" cargo test --release --test loom_channel -- --nocapture
+//! RUSTFLAGS="--cfg loom" cargo test --test models channel:: -- --nocapture
 //! ```
 //!
 //! Each model first passes as written, then, with one mutation switch of

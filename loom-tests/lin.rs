@@ -6,7 +6,7 @@
 //! point loom interleaves like the buffer's own.
 //!
 //! ```text
-//! RUSTFLAGS="--cfg loom" cargo test --release --test loom_lin -- --nocapture
+//! RUSTFLAGS="--cfg loom" cargo test --test models lin:: -- --nocapture
 //! ```
 //!
 //! No timed calls here: without the model timer a timed wait never times

@@ -40,7 +40,7 @@ pub enum Fault {
     None,
 
     // The catalog: the buffer (src/buffer) and the pipeline (src/pipeline).
-    // docs/catalog.md lists, for each, the tests that reject it and what
+    // VERIFICATION.md ("The bug catalog on the real code") lists, for each, the tests that reject it and what
     // they report.
     /// `close` (`lanes.rs`, `Shared::close`) wakes one waiter per side
     /// (`notify_one`) instead of every one. The first getter woken sees the

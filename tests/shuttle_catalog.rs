@@ -6,7 +6,7 @@
 //! that it passes.
 //!
 //! ```text
-//! RUSTFLAGS="--cfg shuttle" cargo test --release --test shuttle_catalog
+//! RUSTFLAGS="--cfg shuttle" cargo test --test shuttle_catalog
 //! ```
 //!
 //! The scenarios are the loom catalog's (`loom-tests/catalog.rs`), some at

@@ -5,7 +5,7 @@
 //! `// split pair` block) is rejected for the expected reason.
 //!
 //! ```text
-//! RUSTFLAGS="--cfg shuttle" cargo test --release --test shuttle_channel
+//! RUSTFLAGS="--cfg shuttle" cargo test --test shuttle_channel
 //! ```
 //!
 //! The loom models of the same protocol, at sizes loom can explore, are in

@@ -7,7 +7,7 @@
 //! `tests/support/lin/checker.rs`.
 //!
 //! ```text
-//! RUSTFLAGS="--cfg shuttle" cargo test --release --test shuttle_lin -- --nocapture
+//! RUSTFLAGS="--cfg shuttle" cargo test --test shuttle_lin -- --nocapture
 //! ```
 //!
 //! Every execution draws its own workload (capacity 1 to 3, one random
@@ -158,7 +158,7 @@ fn pct_four_by_four_is_linearizable() {
 /// `put_many` step puts as many items as there is room for), the real
 /// two-lock buffer is not linearizable. The checker's default semantics
 /// allow a batch step to move fewer (at least one); see
-/// `docs/linearizability.md`.
+/// VERIFICATION.md ("Linearizability checking").
 #[test]
 fn greedy_batches_are_not_linearizable_on_two_locks() {
     let failure = rejects(

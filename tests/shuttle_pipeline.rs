@@ -5,7 +5,7 @@
 //! producers × 4 consumers and more, are declared in
 //! `loom-tests/pipeline.rs` (test target `model_pipeline`).
 //!
-//! Run by `RUSTFLAGS="--cfg shuttle" cargo test --release --test shuttle_pipeline`.
+//! Run by `RUSTFLAGS="--cfg shuttle" cargo test --test shuttle_pipeline`.
 #![cfg(shuttle)]
 
 #[path = "support/mod.rs"]

@@ -4,7 +4,7 @@
 //! a moment the scheduler chooses. Scenarios:
 //! `tests/support/pipeline_drop.rs`.
 //!
-//! Run by `RUSTFLAGS="--cfg shuttle" cargo test --release --test
+//! Run by `RUSTFLAGS="--cfg shuttle" cargo test --test
 //! shuttle_pipeline_drop`.
 #![cfg(shuttle)]
 

@@ -1,7 +1,7 @@
 //! A failure's schedule, as shuttle prints it, replays from its string.
 //!
 //! ```text
-//! RUSTFLAGS="--cfg shuttle" cargo test --release --test shuttle_replay
+//! RUSTFLAGS="--cfg shuttle" cargo test --test shuttle_replay
 //! ```
 //!
 //! The shuttle tests of the model properties are declared with their loom

@@ -1,6 +1,6 @@
 //! Soak: runs the buffer and the pipeline over and over, for a duration
 //! given in seconds by `PRODCON_SOAK_SECS` (default 3, so that `cargo test`
-//! runs it quickly; by hand, minutes: see docs/soak.md), with random
+//! runs it quickly; by hand, minutes: see VERIFICATION.md, "Soak run"), with random
 //! topologies up to 32 producers × 32 consumers and random mixes of every
 //! operation, and checks after each round that nothing was lost or
 //! duplicated, that each producer's items kept their order, and that every

@@ -353,9 +353,13 @@ impl<T> SharedBuffer<T> {
     /// Takes up to `max` items from the front of the buffer, oldest first,
     /// waiting while it is empty and open.
     ///
-    /// Waits for at least one item, then takes every item there is, up to
+    /// Waits for at least one item, then takes the items there are, up to
     /// `max`, under one lock acquisition: it never waits for a batch to
-    /// fill up. Like [`get`](Self::get), after [`close`](Self::close) it
+    /// fill up. With no concurrent put it takes every item there is, up to
+    /// `max`; while a put is under way it may take fewer: an item whose put
+    /// has not finished yet (the putter holds the other lane's lock) is
+    /// left for the next call. Order and exactly-once delivery hold either
+    /// way; only the batch's size is weaker than "everything buffered". Like [`get`](Self::get), after [`close`](Self::close) it
     /// still returns what is buffered and only then fails. `max == 0`
     /// takes nothing and never waits: `Ok` with an empty `Vec`, or
     /// [`GetError`] if the buffer is closed and empty. To reuse one

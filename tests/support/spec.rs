@@ -110,7 +110,7 @@ pub enum Batching {
     /// putter each read the shared count under their own lock, so a
     /// `get_many` may miss items that a concurrent `put_many` is putting
     /// while that `put_many` still counts the items being taken (see
-    /// `docs/linearizability.md` for the recorded history).
+    /// VERIFICATION.md, "Linearizability checking", for the recorded history).
     AtLeastOne,
 }
 
