@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! if !fault::active(Fault::SkipGetterWakeup) {
-//!     self.not_empty.notify_one();
+//!     self.getters.notify_one();
 //! }
 //! ```
 //!
@@ -60,28 +60,28 @@ pub enum Fault {
     /// returned on an open, empty buffer".
     GetIfNotWhile,
     /// The count transition that wakes getters is off by one (`lanes.rs`,
-    /// `Shared::added`): getters are woken when the count was 1 before the
+    /// `Shared::finish_put`): getters are woken when the count was 1 before the
     /// put instead of 0, so the put that ends "empty" — the only one they
     /// wait for — wakes nobody. Reported as a deadlock.
     WakeGettersOnOne,
     /// The transition that wakes putters assumes one item per get
-    /// (`lanes.rs`, `Shared::removed`): it tests "one below full after the
+    /// (`lanes.rs`, `Shared::finish_get`): it tests "one below full after the
     /// get" instead of "full before it", so a `get_many` that empties a
     /// full buffer wakes no putter. Reported as a deadlock.
     WakePuttersAssumesOneItem,
     /// A getter that leaves items behind does not pass the wakeup on to the
-    /// next getter (`lanes.rs`, `Shared::removed`): with two puts landing
+    /// next getter (`lanes.rs`, `Shared::finish_get`): with two puts landing
     /// before the first woken getter takes, the second getter sleeps next
     /// to an item. Reported as a deadlock.
     NoGetterPassOn,
     /// A putter that leaves room does not pass the wakeup on to the next
-    /// putter (`lanes.rs`, `Shared::added`): with two gets freeing two slots
+    /// putter (`lanes.rs`, `Shared::finish_put`): with two gets freeing two slots
     /// of a full buffer, only the first of which woke a putter, the second
     /// putter sleeps next to free room. Reported as a deadlock.
     NoPutterPassOn,
-    /// Refill swaps the two lanes' queues even when the take lane still
+    /// Refill swaps the two lanes' queues even when the get lane still
     /// holds items (`lanes.rs`, `Shared::refill`, reached by a `get_many`
-    /// that wants more than the take lane holds): the older items go
+    /// that wants more than the get lane holds): the older items go
     /// behind the newer ones. Reported as "reordered".
     RefillSwapsNonEmpty,
     /// A thread about to wait is not counted in its lane's waiter count
@@ -96,7 +96,7 @@ pub enum Fault {
     /// the window that matters. Reported as a deadlock.
     SpinSkipsRecheck,
     /// A putter wakes the getters with the put lock still held (`lanes.rs`,
-    /// `Shared::added`): put lock, then take lock, against the order that
+    /// `Shared::finish_put`): put lock, then get lock, against the order that
     /// refill keeps (take, then put). A getter refilling at that moment
     /// and the putter each wait for the other's lock. Reported as a
     /// deadlock.
@@ -136,7 +136,7 @@ pub enum Fault {
     /// `if` instead of `while` around the putter's wait (`lanes.rs`,
     /// `Shared::put`): after one wakeup (or one spin) it puts without
     /// looking whether there is room. A spurious wakeup of a putter on a
-    /// full buffer overfills it; the debug assertion in `Shared::added`
+    /// full buffer overfills it; the debug assertion in `Shared::finish_put`
     /// reports "more items than capacity". Only a spurious wakeup that
     /// reaches a putter shows it (`loom_paths` and `shuttle_paths`,
     /// `catches_a_put_with_if_not_while`), which the catalog's scenarios

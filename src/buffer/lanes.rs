@@ -17,11 +17,11 @@ use crate::sync::{Condvar, Instant, Mutex, MutexGuard};
 /// do not take the same lock for every item.
 ///
 /// Putters append to the put lane under its lock. Getters take from the
-/// front of the take lane under its lock; when it runs dry, a getter takes
+/// front of the get lane under its lock; when it runs dry, a getter takes
 /// the put lock as well and moves the put lane's items over (all of them,
-/// by swapping the two queues when the take lane is empty). Every item in
-/// the take lane is older than every item in the put lane, so the buffer
-/// stays FIFO. Whenever both locks are held, the take lock is taken first.
+/// by swapping the two queues when the get lane is empty). Every item in
+/// the get lane is older than every item in the put lane, so the buffer
+/// stays FIFO. Whenever both locks are held, the get lock is taken first.
 ///
 /// How many items the two lanes hold together is the atomic `count`: with
 /// it, each side learns whether there is room or an item without the other
@@ -31,22 +31,22 @@ use crate::sync::{Condvar, Instant, Mutex, MutexGuard};
 /// finds its side can go on after it (room left after a put, items after a
 /// get) passes a wakeup on to the next waiter of its own side.
 pub(super) struct Shared<T> {
-    /// The newest items. Putters wait on `not_full` with its lock.
-    pub(super) put: Padded<Mutex<Lane<T>>>,
-    /// The oldest items. Getters wait on `not_empty` with its lock.
-    pub(super) take: Padded<Mutex<Lane<T>>>,
+    /// The newest items. Putters wait on `putters` with its lock.
+    pub(super) put_lane: Padded<Mutex<Lane<T>>>,
+    /// The oldest items. Getters wait on `getters` with its lock.
+    pub(super) get_lane: Padded<Mutex<Lane<T>>>,
     /// Putters wait here for room.
-    pub(super) not_full: Condvar,
+    pub(super) putters: Condvar,
     /// Getters wait here for an item (or for the close).
-    pub(super) not_empty: Condvar,
+    pub(super) getters: Condvar,
     /// Items in both lanes, with [`CLOSED`] set once closed.
     ///
     /// Changed only by a thread that holds a lane's lock: a put adds its
     /// items after they are in the put lane, with the put lock held; a get
-    /// subtracts them after they left the take lane, with the take lock
+    /// subtracts them after they left the get lane, with the get lock
     /// held; `drain` and `close` hold both. So, read with the put lock
     /// held it is at least what is buffered (room it shows is there), read
-    /// with the take lock held it is at most what is buffered (an item it
+    /// with the get lock held it is at most what is buffered (an item it
     /// shows is there), and with both held it is exact. A spinner reads it
     /// with no lock at all (see `block`).
     pub(super) count: Padded<AtomicUsize>,
@@ -104,10 +104,10 @@ const ORDER: Ordering = Ordering::SeqCst;
 impl<T> Shared<T> {
     pub(super) fn new(capacity: usize) -> Self {
         Shared {
-            put: Padded(Mutex::new(Lane::new(capacity))),
-            take: Padded(Mutex::new(Lane::new(capacity))),
-            not_full: Condvar::new(),
-            not_empty: Condvar::new(),
+            put_lane: Padded(Mutex::new(Lane::new(capacity))),
+            get_lane: Padded(Mutex::new(Lane::new(capacity))),
+            putters: Condvar::new(),
+            getters: Condvar::new(),
             count: Padded(AtomicUsize::new(0)),
             unfinished: Padded(AtomicUsize::new(0)),
             joiners: Mutex::new(0),
@@ -118,16 +118,16 @@ impl<T> Shared<T> {
     /// The lock of `side`'s lane.
     pub(super) fn lane(&self, side: Side) -> MutexGuard<'_, Lane<T>> {
         match side {
-            Side::Put => self.put.lock(),
-            Side::Get => self.take.lock(),
+            Side::Put => self.put_lane.lock(),
+            Side::Get => self.get_lane.lock(),
         }
     }
 
     /// The condition variable `side`'s waiters wait on.
     pub(super) fn condvar(&self, side: Side) -> &Condvar {
         match side {
-            Side::Put => &self.not_full,
-            Side::Get => &self.not_empty,
+            Side::Put => &self.putters,
+            Side::Get => &self.getters,
         }
     }
 
@@ -155,7 +155,7 @@ impl<T> Shared<T> {
     /// Called by a putter that has just appended `n` items to the put lane,
     /// whose lock is `lane`: counts them, releases the lock, and wakes who
     /// can now go on.
-    pub(super) fn added(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
+    pub(super) fn finish_put(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
         // Unfinished before a getter can see them: getters reach the put
         // lane only through its lock, held here.
         self.unfinished.fetch_add(n, ORDER);
@@ -181,23 +181,23 @@ impl<T> Shared<T> {
         }
         drop(lane);
         if pass_on {
-            self.not_full.notify_one();
+            self.putters.notify_one();
         }
         if wake_getters && !fault::active(Fault::WakeGettersUnderPutLock) {
             self.wake_side(Side::Get, n);
         }
     }
 
-    /// Called by a getter that has just taken `n` items from the take lane,
+    /// Called by a getter that has just taken `n` items from the get lane,
     /// whose lock is `lane`: uncounts them, releases the lock, and wakes
     /// who can now go on.
-    pub(super) fn removed(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
+    pub(super) fn finish_get(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
         let before = self.count.fetch_sub(n, ORDER) & !CLOSED;
         // Items left: pass the wakeup on to another getter.
         let pass_on = before > n && lane.waiting > 0 && !fault::active(Fault::NoGetterPassOn);
         drop(lane);
         if pass_on {
-            self.not_empty.notify_one();
+            self.getters.notify_one();
         }
         // Putters wait only on a full buffer, so only the get that ends
         // "full" wakes them; putters pass it on from there.
@@ -211,20 +211,20 @@ impl<T> Shared<T> {
         }
     }
 
-    /// With the take lock held (`lane`): when the take lane holds fewer than
+    /// With the get lock held (`lane`): when the get lane holds fewer than
     /// `want` items and the count says the put lane holds some, moves the
-    /// put lane's items over, taking the put lock (after the take lock, as
-    /// everywhere). An empty take lane swaps queues with the put lane, which
+    /// put lane's items over, taking the put lock (after the get lock, as
+    /// everywhere). An empty get lane swaps queues with the put lane, which
     /// moves nothing and so costs the same for any number of items.
     /// Returns whether the buffer is closed, when it looked (if it did not
-    /// need to look, the take lane had enough and the answer is `false`).
+    /// need to look, the get lane had enough and the answer is `false`).
     pub(super) fn refill(&self, lane: &mut Lane<T>, want: usize) -> bool {
         let have = lane.items.len();
         if have >= want {
             return false;
         }
         let count = self.count();
-        // With the take lock held the count is at most what is buffered,
+        // With the get lock held the count is at most what is buffered,
         // so a count above `have` means the put lane is not empty.
         if count & !CLOSED > have {
             let mut put = self.lane(Side::Put);
@@ -235,7 +235,7 @@ impl<T> Shared<T> {
                 lane.items.append(&mut put.items);
             }
         }
-        // `close` needs the take lock, held here, so this answer holds
+        // `close` needs the get lock, held here, so this answer holds
         // until it is released.
         count & CLOSED != 0
     }
@@ -254,7 +254,7 @@ impl<T> Shared<T> {
             // buffered: the room it shows is there.
             if count < self.capacity || (woken && fault::active(Fault::PutIfNotWhile)) {
                 lane.items.push_back(item);
-                self.added(lane, 1);
+                self.finish_put(lane, 1);
                 return Ok(());
             }
             // Full: wait for room, or give up. The condition is checked
@@ -285,10 +285,10 @@ impl<T> Shared<T> {
                 let n = (self.capacity - count).min(chunk.len());
                 // Moving items runs no user code (no `T::drop`).
                 lane.items.extend(chunk.drain(..n));
-                self.added(lane, n);
+                self.finish_put(lane, n);
                 return Ok(());
             }
-            lane = self.block(Side::Put, lane, Wait::Until(None), &mut spun)?;
+            lane = self.block(Side::Put, lane, Wait::Forever, &mut spun)?;
         }
     }
 
@@ -306,10 +306,10 @@ impl<T> Shared<T> {
             // never lost with it.
             let closed = self.refill(&mut lane, 1);
             if let Some(item) = lane.items.pop_front() {
-                self.removed(lane, 1);
+                self.finish_get(lane, 1);
                 return Ok(item);
             }
-            // Nothing in either lane (a count of zero, read with the take
+            // Nothing in either lane (a count of zero, read with the get
             // lock held, after which no get can have happened).
             if closed || (woken && fault::active(Fault::GetIfNotWhile)) {
                 return Err(Refused::Closed);
@@ -320,7 +320,7 @@ impl<T> Shared<T> {
     }
 
     /// The core of `get_many` / `get_many_into`: appends up to `max` items
-    /// to `out` under one take-lock acquisition, waiting for at least one
+    /// to `out` under one get-lock acquisition, waiting for at least one
     /// while the buffer is empty and open. `max == 0` never waits.
     pub(super) fn get_some(&self, out: &mut Vec<T>, max: usize) -> Result<usize, Refused> {
         let mut spun = false;
@@ -330,7 +330,7 @@ impl<T> Shared<T> {
             let n = max.min(lane.items.len());
             if n > 0 {
                 out.extend(lane.items.drain(..n));
-                self.removed(lane, n);
+                self.finish_get(lane, n);
                 return Ok(n);
             }
             if lane.items.is_empty() && closed {
@@ -339,18 +339,18 @@ impl<T> Shared<T> {
             if max == 0 {
                 return Ok(0);
             }
-            lane = self.block(Side::Get, lane, Wait::Until(None), &mut spun)?;
+            lane = self.block(Side::Get, lane, Wait::Forever, &mut spun)?;
         }
     }
 
     /// `drain` and, with `close`, `close_and_drain`: both locks at once, so
     /// that no put or get lands in between.
     pub(super) fn drain(&self, close: bool) -> Vec<T> {
-        let mut take = self.lane(Side::Get);
+        let mut get = self.lane(Side::Get);
         let mut put = self.lane(Side::Put);
         let closed_now = close && self.count.fetch_or(CLOSED, ORDER) & CLOSED == 0;
         // Oldest first. Moving items runs no user code (no `T::drop`).
-        let mut drained: Vec<T> = take.items.drain(..).collect();
+        let mut drained: Vec<T> = get.items.drain(..).collect();
         drained.extend(put.items.drain(..));
         let n = drained.len();
         if n > 0 {
@@ -368,14 +368,14 @@ impl<T> Shared<T> {
         };
         let wake_putters =
             (n > 0 || closed_now) && put.waiting > 0 && !fault::active(Fault::DrainWakesNoPutter);
-        let wake_getters = closed_now && take.waiting > 0;
+        let wake_getters = closed_now && get.waiting > 0;
         drop(put);
-        drop(take);
+        drop(get);
         if wake_putters {
-            self.not_full.notify_all();
+            self.putters.notify_all();
         }
         if wake_getters {
-            self.not_empty.notify_all();
+            self.getters.notify_all();
         }
         if n > 0 && unfinished == 0 {
             self.wake_joiners();
@@ -408,29 +408,29 @@ impl<T> Shared<T> {
         true
     }
     pub(super) fn close(&self) -> bool {
-        let take = self.lane(Side::Get);
+        let get = self.lane(Side::Get);
         let put = self.lane(Side::Put);
         if self.count.fetch_or(CLOSED, ORDER) & CLOSED != 0 {
             return false;
         }
         let wake_putters = put.waiting > 0;
-        let wake_getters = take.waiting > 0;
+        let wake_getters = get.waiting > 0;
         drop(put);
-        drop(take);
+        drop(get);
         if fault::active(Fault::CloseWakesOne) {
             if wake_putters {
-                self.not_full.notify_one();
+                self.putters.notify_one();
             }
             if wake_getters {
-                self.not_empty.notify_one();
+                self.getters.notify_one();
             }
             return true;
         }
         if wake_putters {
-            self.not_full.notify_all();
+            self.putters.notify_all();
         }
         if wake_getters {
-            self.not_empty.notify_all();
+            self.getters.notify_all();
         }
         true
     }

@@ -130,7 +130,7 @@ impl<T> SharedBuffer<T> {
     /// assert_eq!(buffer.put("b"), Err(PutError("b")));
     /// ```
     pub fn put(&self, item: T) -> Result<(), PutError<T>> {
-        match self.shared.put(item, Wait::Until(None)) {
+        match self.shared.put(item, Wait::Forever) {
             Ok(()) => Ok(()),
             Err((item, _)) => Err(PutError(item)),
         }
@@ -217,7 +217,7 @@ impl<T> SharedBuffer<T> {
     /// assert_eq!(buffer.get(), Err(GetError));
     /// ```
     pub fn get(&self) -> Result<T, GetError> {
-        self.shared.get(Wait::Until(None)).map_err(|_| GetError)
+        self.shared.get(Wait::Forever).map_err(|_| GetError)
     }
 
     /// Takes the front item if there is one right now, without waiting.

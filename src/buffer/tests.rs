@@ -37,7 +37,7 @@ fn the_count_is_what_both_lanes_hold_after_every_change() {
     buffer.put(4).unwrap();
     check("a put behind the moved items", &[2, 3, 4], false);
     assert_eq!(buffer.get_many(2), Ok(vec![2, 3]));
-    check("a get_many from the take lane", &[4], false);
+    check("a get_many from the get lane", &[4], false);
     buffer.put_many([5, 6]).unwrap();
     assert_eq!(buffer.get_many(5), Ok(vec![4, 5, 6]));
     check("a get_many from both lanes", &[], false);

@@ -8,18 +8,24 @@ use crate::fault::{self, Fault};
 use crate::sync::atomic::Ordering;
 use crate::sync::{Condvar, Instant, MutexGuard, spin};
 
-/// How long an operation may wait: not at all, or until an optional
-/// deadline (`None`: forever).
+/// How long an operation may wait.
 #[derive(Clone, Copy)]
 pub(super) enum Wait {
+    /// Not at all (`try_*`).
     Never,
-    Until(Option<Instant>),
+    /// Until it can go on.
+    Forever,
+    /// Until it can go on or the deadline passes.
+    Until(Instant),
 }
 
 impl Wait {
     pub(super) fn from_timeout(timeout: Duration) -> Self {
         // An overflowing deadline (`Duration::MAX`, say) means "forever".
-        Wait::Until(Instant::after(timeout))
+        match Instant::after(timeout) {
+            Some(deadline) => Wait::Until(deadline),
+            None => Wait::Forever,
+        }
     }
 }
 
@@ -92,7 +98,8 @@ impl<T> Shared<T> {
     ) -> Result<MutexGuard<'a, Lane<T>>, Refused> {
         let deadline = match wait {
             Wait::Never => return Err(Refused::NotNow),
-            Wait::Until(deadline) => deadline,
+            Wait::Forever => None,
+            Wait::Until(deadline) => Some(deadline),
         };
         // Before parking, once per call: let go of the lock and spin
         // briefly on the count. The other side usually comes within a

@@ -45,8 +45,9 @@ pub struct Stats {
     pub total_consumed: usize,
     /// Items whose consumer handler panicked.
     pub total_failed: usize,
-    /// Messages in the buffer when the snapshot was taken (poison pills
-    /// included while a graceful shutdown is sending them).
+    /// How many messages the buffer held when the snapshot was taken (its
+    /// length, poison pills included while a graceful shutdown is sending
+    /// them), not its capacity: the name is the Python original's.
     pub buffer_size: usize,
     /// `total_produced - total_consumed - total_failed`: items in a
     /// producer's hand, in the buffer or in a consumer's hand (after a
