@@ -197,3 +197,40 @@ fn a_spurious_empty_is_rejected() {
     assert_failure(&failure, "not linearizable");
     assert_failure(&failure, "try_get() -> Empty/Timeout");
 }
+
+/// The catalog's order bug, switched on in the real buffer
+/// (`Fault::RefillSwapsNonEmpty`: refill puts newer items ahead of older
+/// ones): the checker rejects the recorded history, and the report names
+/// the gets that came out of order.
+#[test]
+fn the_real_buffer_with_refill_reordering_is_rejected() {
+    use prodcon::model::{Fault, inject};
+    let failure = inject(&[Fault::RefillSwapsNonEmpty], || {
+        rejects(
+            "lin real RefillSwapsNonEmpty",
+            Schedule::Random { iterations: 3000 },
+            model(THREE_BY_THREE, real),
+        )
+    });
+    eprintln!("{failure}");
+    assert_failure(&failure, "not linearizable");
+}
+
+/// The catalog's "gives up with items buffered" bug, switched on in the
+/// real buffer (`Fault::GetChecksClosedFirst`: after a close, a get reports
+/// the end while items are still buffered): the checker rejects the
+/// history, whose report shows a get answering "closed" that no order of
+/// the calls explains.
+#[test]
+fn the_real_buffer_giving_up_with_items_buffered_is_rejected() {
+    use prodcon::model::{Fault, inject};
+    let failure = inject(&[Fault::GetChecksClosedFirst], || {
+        rejects(
+            "lin real GetChecksClosedFirst",
+            Schedule::Random { iterations: 3000 },
+            model(THREE_BY_THREE, real),
+        )
+    });
+    eprintln!("{failure}");
+    assert_failure(&failure, "not linearizable");
+}
