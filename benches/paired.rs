@@ -6,6 +6,7 @@
 //! cargo bench --bench paired                               # every cell, 10 pairs each
 //! cargo bench --bench paired -- --pairs 20 --cells '1x1/cap16'
 //! cargo bench --bench paired -- --markdown                 # the table BENCHMARKS.md quotes
+//! cargo bench --bench paired -- --pipeline --markdown      # the system against hand-rolled threads
 //! ```
 //!
 //! For each cell (`{P}x{C}/cap{N}`) and each prodcon variant (`prodcon`,
@@ -19,14 +20,20 @@
 //!
 //! Flags: `--pairs N` (default 10), `--messages M` (per run, a multiple of
 //! 4; default 1,000,000, and a tenth of it at capacity 1, where every
-//! message is a thread hand-off), `--cells REGEX` (a substring match on
-//! the cell name), `--markdown` (print the table as Markdown).
+//! message is a thread hand-off), `--cells TEXT` (a substring match on
+//! the cell name), `--markdown` (print the table as Markdown),
+//! `--pipeline` (instead of the matrix: `ProducerConsumerSystem` against
+//! threads spawned by hand over the same buffer, whole runs of 100,000
+//! items, thread start and shutdown included; `benches/support/pipeline.rs`).
+//! After the matrix it prints the geometric mean of the single-item ratios
+//! over the four cells the speed targets name, and the highest of them.
 //! `cargo bench` passes `--bench` to every bench binary; it is ignored.
 
 mod support;
 
 use std::time::Duration;
 
+use support::pipeline::{self, Pipeline};
 use support::{CAPACITIES, IMPLEMENTATIONS, RunFn, Shape, TOPOLOGIES};
 
 /// What the command line asked for.
@@ -35,6 +42,7 @@ struct Options {
     messages: Option<u64>,
     cells: Option<String>,
     markdown: bool,
+    pipeline: bool,
 }
 
 fn options() -> Options {
@@ -43,6 +51,7 @@ fn options() -> Options {
         messages: None,
         cells: None,
         markdown: false,
+        pipeline: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -65,6 +74,7 @@ fn options() -> Options {
             }
             "--cells" => options.cells = Some(value("--cells")),
             "--markdown" => options.markdown = true,
+            "--pipeline" => options.pipeline = true,
             "--bench" => {}
             other => panic!("unknown argument {other:?}; see benches/paired.rs"),
         }
@@ -88,7 +98,8 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
 }
 
-/// One cell's result for one variant.
+/// One cell's result for one variant (against crossbeam, or for
+/// `--pipeline` the system against hand-rolled threads).
 struct Cell {
     name: String,
     variant: &'static str,
@@ -99,29 +110,35 @@ struct Cell {
     q3: f64,
 }
 
-fn ns_per_message(time: Duration, shape: Shape) -> f64 {
-    time.as_nanos() as f64 / shape.messages as f64
-}
-
-fn measure(shape: Shape, variant: &'static str, pairs: usize, name: &str) -> Cell {
-    let (a, b) = (implementation(variant), implementation("crossbeam"));
+/// Runs `pairs` pairs of `a` and `b` (after one discarded warm-up pair),
+/// alternating which goes first, and summarizes them as a [`Cell`]: the
+/// median and quartiles of the per-pair ratios `a / b`, and each side's
+/// median time divided by `per` (messages, for ns/msg).
+fn measure(
+    a: impl Fn() -> Duration,
+    b: impl Fn() -> Duration,
+    pairs: usize,
+    per: u64,
+    name: &str,
+    variant: &'static str,
+) -> Cell {
     // Warm-up pair, discarded: first-touch allocations, thread stacks.
-    a(shape);
-    b(shape);
+    a();
+    b();
     let mut ratios = Vec::with_capacity(pairs);
     let mut times_a = Vec::with_capacity(pairs);
     let mut times_b = Vec::with_capacity(pairs);
     for pair in 0..pairs {
         let (ta, tb) = if pair % 2 == 0 {
-            let ta = a(shape);
-            (ta, b(shape))
+            let ta = a();
+            (ta, b())
         } else {
-            let tb = b(shape);
-            (a(shape), tb)
+            let tb = b();
+            (a(), tb)
         };
         ratios.push(ta.as_secs_f64() / tb.as_secs_f64());
-        times_a.push(ns_per_message(ta, shape));
-        times_b.push(ns_per_message(tb, shape));
+        times_a.push(ta.as_nanos() as f64 / per as f64);
+        times_b.push(tb.as_nanos() as f64 / per as f64);
     }
     for values in [&mut ratios, &mut times_a, &mut times_b] {
         values.sort_by(f64::total_cmp);
@@ -137,8 +154,31 @@ fn measure(shape: Shape, variant: &'static str, pairs: usize, name: &str) -> Cel
     }
 }
 
+/// The cells the speed targets are judged on: {1:1, 4:4} × {16, 1024}.
+const TARGET_CELLS: [&str; 4] = ["1x1/cap16", "1x1/cap1024", "4x4/cap16", "4x4/cap1024"];
+
+/// The pipeline cells: `ProducerConsumerSystem` against threads spawned by
+/// hand over the same buffer, 100,000 items a run.
+const PIPELINE_CELLS: [(usize, usize, usize); 3] = [(1, 1, 16), (4, 4, 16), (4, 4, 1024)];
+
+fn print_cell(cell: &Cell, against: &str, pairs: usize) {
+    println!(
+        "{:<14} {:<14} {:>8.1} ns/msg vs {against} {:>8.1}: ratio {:.2}x (quartiles {:.2}-{:.2}, {} pairs)",
+        cell.name, cell.variant, cell.ns_variant, cell.ns_crossbeam, cell.median, cell.q1, cell.q3, pairs
+    );
+}
+
+fn geomean(ratios: impl Iterator<Item = f64>) -> (f64, usize) {
+    let (sum, n) = ratios.fold((0.0, 0), |(sum, n), r| (sum + r.ln(), n + 1));
+    ((sum / n as f64).exp(), n)
+}
+
 fn main() {
     let options = options();
+    if options.pipeline {
+        pipeline(&options);
+        return;
+    }
     let mut cells = Vec::new();
     for (producers, consumers) in TOPOLOGIES {
         for capacity in CAPACITIES {
@@ -156,35 +196,43 @@ fn main() {
                 capacity,
                 messages,
             };
+            let crossbeam = implementation("crossbeam");
             for variant in ["prodcon", "prodcon_batch"] {
-                let cell = measure(shape, variant, options.pairs, &name);
+                let run = implementation(variant);
+                let cell = measure(
+                    || run(shape),
+                    || crossbeam(shape),
+                    options.pairs,
+                    messages,
+                    &name,
+                    variant,
+                );
                 if !options.markdown {
-                    println!(
-                        "{:<14} {:<14} {:>8.1} ns/msg vs crossbeam {:>8.1}: ratio {:.2}x (quartiles {:.2}-{:.2}, {} pairs)",
-                        cell.name,
-                        cell.variant,
-                        cell.ns_variant,
-                        cell.ns_crossbeam,
-                        cell.median,
-                        cell.q1,
-                        cell.q3,
-                        options.pairs
-                    );
+                    print_cell(&cell, "crossbeam", options.pairs);
                 }
                 cells.push(cell);
             }
         }
     }
-    let single: Vec<f64> = cells
-        .iter()
-        .filter(|c| c.variant == "prodcon")
-        .map(|c| c.median)
-        .collect();
-    if !single.is_empty() {
-        let geomean = (single.iter().map(|r| r.ln()).sum::<f64>() / single.len() as f64).exp();
+    let single = |c: &&Cell| c.variant == "prodcon";
+    let target = |c: &&Cell| TARGET_CELLS.contains(&c.name.as_str());
+    let (all, n) = geomean(cells.iter().filter(single).map(|c| c.median));
+    if n > 0 {
+        println!("geometric mean of the single-item median ratios over {n} cells: {all:.2}x");
+    }
+    let (mean, n) = geomean(cells.iter().filter(single).filter(target).map(|c| c.median));
+    if n == TARGET_CELLS.len() {
+        let worst = cells
+            .iter()
+            .filter(single)
+            .filter(target)
+            .max_by(|a, b| a.median.total_cmp(&b.median))
+            .expect("four cells");
         println!(
-            "geometric mean of the single-item median ratios over {} cells: {geomean:.2}x",
-            single.len()
+            "target cells ({}): geometric mean {mean:.2}x (target <= 1.0x), highest {} {:.2}x (target <= 1.3x)",
+            TARGET_CELLS.join(", "),
+            worst.name,
+            worst.median
         );
     }
     if options.markdown {
@@ -194,6 +242,46 @@ fn main() {
             println!(
                 "| {} | {} | {:.1} | {:.1} | {:.2}× | {:.2}–{:.2} |",
                 c.name, c.variant, c.ns_variant, c.ns_crossbeam, c.median, c.q1, c.q3
+            );
+        }
+    }
+}
+
+/// `--pipeline`: `ProducerConsumerSystem` (`system`) against threads
+/// spawned by hand (`hand_rolled`), paired the same way.
+fn pipeline(options: &Options) {
+    let mut cells = Vec::new();
+    for (producers, consumers, capacity) in PIPELINE_CELLS {
+        let name = format!("{producers}x{consumers}/cap{capacity}");
+        if options.cells.as_ref().is_some_and(|c| !name.contains(c)) {
+            continue;
+        }
+        let shape = Pipeline {
+            producers,
+            consumers,
+            capacity,
+            items: options.messages.unwrap_or(100_000),
+        };
+        let cell = measure(
+            || pipeline::timed(pipeline::system, shape),
+            || pipeline::timed(pipeline::hand_rolled, shape),
+            options.pairs,
+            shape.items,
+            &name,
+            "system",
+        );
+        if !options.markdown {
+            print_cell(&cell, "hand_rolled", options.pairs);
+        }
+        cells.push(cell);
+    }
+    if options.markdown {
+        println!("| cell | ns/item (system) | ns/item (hand-rolled) | ratio (median) | quartiles |");
+        println!("| --- | ---: | ---: | ---: | --- |");
+        for c in &cells {
+            println!(
+                "| {} | {:.1} | {:.1} | {:.2}× | {:.2}–{:.2} |",
+                c.name, c.ns_variant, c.ns_crossbeam, c.median, c.q1, c.q3
             );
         }
     }

@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 
 use prodcon::SharedBuffer;
 
+pub(crate) mod pipeline;
+
 /// Messages moved per iteration, split evenly among the producers, unless
 /// `PRODCON_BENCH_MESSAGES` says otherwise.
 pub(crate) const MESSAGES: u64 = 1_000_000;
