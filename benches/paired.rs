@@ -164,7 +164,14 @@ const PIPELINE_CELLS: [(usize, usize, usize); 3] = [(1, 1, 16), (4, 4, 16), (4, 
 fn print_cell(cell: &Cell, against: &str, pairs: usize) {
     println!(
         "{:<14} {:<14} {:>8.1} ns/msg vs {against} {:>8.1}: ratio {:.2}x (quartiles {:.2}-{:.2}, {} pairs)",
-        cell.name, cell.variant, cell.ns_variant, cell.ns_crossbeam, cell.median, cell.q1, cell.q3, pairs
+        cell.name,
+        cell.variant,
+        cell.ns_variant,
+        cell.ns_crossbeam,
+        cell.median,
+        cell.q1,
+        cell.q3,
+        pairs
     );
 }
 
@@ -276,7 +283,9 @@ fn pipeline(options: &Options) {
         cells.push(cell);
     }
     if options.markdown {
-        println!("| cell | ns/item (system) | ns/item (hand-rolled) | ratio (median) | quartiles |");
+        println!(
+            "| cell | ns/item (system) | ns/item (hand-rolled) | ratio (median) | quartiles |"
+        );
         println!("| --- | ---: | ---: | ---: | --- |");
         for c in &cells {
             println!(
