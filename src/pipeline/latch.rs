@@ -6,9 +6,12 @@ use crate::sync::{Arc, Condvar, Instant, Mutex};
 
 /// Counts down to zero, once per worker that ends; waiters wake at zero.
 ///
-/// The count is an atomic, so that a worker ending takes no lock unless it
-/// is the last; the lock orders only the last count-down against the
-/// waiters, which look at the count and join the wait set under it.
+/// The count is an atomic, so that a worker ending takes no lock; the last
+/// one takes the lock and notifies only when a waiter has set
+/// [`WAITING`] in the count. A waiter sets it with the lock held, and that
+/// same read-modify-write reads the count: the two read-modify-writes of
+/// the last count-down and of the waiter are ordered, so either the waiter
+/// sees zero and does not wait, or the count-down sees the bit.
 #[derive(Debug)]
 pub(crate) struct Latch {
     remaining: AtomicUsize,
@@ -16,8 +19,12 @@ pub(crate) struct Latch {
     zero: Condvar,
 }
 
+/// The bit of `Latch::remaining` that says a waiter may be waiting.
+const WAITING: usize = 1 << (usize::BITS - 1);
+
 impl Latch {
     pub(crate) fn new(count: usize) -> Self {
+        debug_assert!(count < WAITING, "latch count {count} too large");
         Latch {
             remaining: AtomicUsize::new(count),
             lock: Mutex::new(()),
@@ -26,9 +33,9 @@ impl Latch {
     }
 
     pub(crate) fn count_down(&self) {
-        if self.remaining.fetch_sub(1, Ordering::SeqCst) == 1 {
-            // A waiter that saw a non-zero count holds the lock until it is
-            // in the wait set, so taking the lock here (after the count
+        if self.remaining.fetch_sub(1, Ordering::SeqCst) == WAITING | 1 {
+            // The waiter that set the bit holds the lock until it is in
+            // the wait set, so taking the lock here (after the count
             // reached zero) means the notification cannot be missed.
             drop(self.lock.lock());
             self.zero.notify_all();
@@ -39,7 +46,7 @@ impl Latch {
     /// passed (`false`); `None` waits without limit.
     pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> bool {
         let mut guard = self.lock.lock();
-        while self.remaining.load(Ordering::SeqCst) > 0 {
+        while self.remaining.fetch_or(WAITING, Ordering::SeqCst) & !WAITING > 0 {
             guard = match deadline {
                 None => self.zero.wait(guard),
                 Some(deadline) => {
