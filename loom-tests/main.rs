@@ -20,6 +20,12 @@ mod support;
 #[cfg(loom)]
 mod runner;
 
+/// Which waiter a model `notify_one` wakes in this target's loom runs: the
+/// oldest (`loom-tests/newest_first.rs` is the same models with the
+/// newest).
+#[cfg(loom)]
+pub(crate) const NEWEST_FIRST: bool = false;
+
 mod batch;
 mod buffer;
 mod bug_catalog;

@@ -32,17 +32,28 @@ where
     let executions = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&executions);
     let started = Instant::now();
-    builder.check(move || {
-        counter.fetch_add(1, Ordering::Relaxed);
-        model();
-    });
+    let explore = move || {
+        builder.check(move || {
+            counter.fetch_add(1, Ordering::Relaxed);
+            model();
+        })
+    };
+    // The target chooses which waiter a model `notify_one` wakes
+    // (`loom-tests/newest_first.rs`).
+    let order = if crate::NEWEST_FIRST {
+        prodcon::model::newest_first(explore);
+        ", notify_one newest first"
+    } else {
+        explore();
+        ""
+    };
     let executions = executions.load(Ordering::Relaxed);
     let bound = match preemption_bound {
         None => "exhaustive".to_string(),
         Some(n) => format!("preemption bound {n}"),
     };
     eprintln!(
-        "loom model {name}: {executions} executions, {bound}, {:.2?}",
+        "loom model {name}: {executions} executions, {bound}{order}, {:.2?}",
         started.elapsed()
     );
     executions

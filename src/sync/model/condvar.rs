@@ -242,7 +242,8 @@ impl CondvarShared {
 /// Which waiter `notify_one` wakes under loom: the longest one, or, inside
 /// [`newest_first`], the newest one. Real condition variables promise no
 /// order; loom has no random choice to branch on, so a model that wants
-/// both orders runs twice (the suites' runner does, for every loom model).
+/// both orders runs twice (the `models_newest_first` target runs every loom
+/// model of the suite a second time so).
 #[cfg(model = "loom")]
 pub(super) fn pick(len: usize) -> usize {
     if NEWEST_FIRST.with(std::cell::Cell::get) {
