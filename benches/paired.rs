@@ -22,6 +22,8 @@
 //! 4; default 1,000,000, and a tenth of it at capacity 1, where every
 //! message is a thread hand-off), `--cells TEXT` (a substring match on
 //! the cell name), `--markdown` (print the table as Markdown),
+//! `--csv FILE` (also write the cells as CSV, which
+//! `scripts/paired_chart.py` turns into `docs/bench-ratios.svg`),
 //! `--pipeline` (instead of the matrix: `ProducerConsumerSystem` against
 //! threads spawned by hand over the same buffer, whole runs of 100,000
 //! items, thread start and shutdown included; `benches/support/pipeline.rs`).
@@ -43,6 +45,7 @@ struct Options {
     cells: Option<String>,
     markdown: bool,
     pipeline: bool,
+    csv: Option<String>,
 }
 
 fn options() -> Options {
@@ -52,6 +55,7 @@ fn options() -> Options {
         cells: None,
         markdown: false,
         pipeline: false,
+        csv: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -75,6 +79,7 @@ fn options() -> Options {
             "--cells" => options.cells = Some(value("--cells")),
             "--markdown" => options.markdown = true,
             "--pipeline" => options.pipeline = true,
+            "--csv" => options.csv = Some(value("--csv")),
             "--bench" => {}
             other => panic!("unknown argument {other:?}; see benches/paired.rs"),
         }
@@ -175,6 +180,19 @@ fn print_cell(cell: &Cell, against: &str, pairs: usize) {
     );
 }
 
+/// `--csv FILE`: one row per cell and variant, for `scripts/paired_chart.py`.
+fn write_csv(path: Option<&str>, cells: &[Cell], pairs: usize) {
+    let Some(path) = path else { return };
+    let mut text = String::from("cell,variant,ns,reference_ns,q1,median,q3,pairs\n");
+    for c in cells {
+        text.push_str(&format!(
+            "{},{},{:.2},{:.2},{:.4},{:.4},{:.4},{pairs}\n",
+            c.name, c.variant, c.ns_variant, c.ns_crossbeam, c.q1, c.median, c.q3
+        ));
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("--csv {path}: {e}"));
+}
+
 fn geomean(ratios: impl Iterator<Item = f64>) -> (f64, usize) {
     let (sum, n) = ratios.fold((0.0, 0), |(sum, n), r| (sum + r.ln(), n + 1));
     ((sum / n as f64).exp(), n)
@@ -242,6 +260,7 @@ fn main() {
             worst.median
         );
     }
+    write_csv(options.csv.as_deref(), &cells, options.pairs);
     if options.markdown {
         println!("| cell | variant | ns/msg | crossbeam ns/msg | ratio (median) | quartiles |");
         println!("| --- | --- | ---: | ---: | ---: | --- |");

@@ -11,8 +11,12 @@
 //! cargo bench --bench throughput -- 1x1/cap16           # one row, 4 implementations
 //! cargo bench --bench throughput -- '4x4/cap1/'         # capacity 1 only (not 16, 1024)
 //! cargo bench --bench throughput -- 'cap1024/prodcon$'  # one implementation, every topology
-//! python3 scripts/bench_report.py                       # table + docs/bench-ratios.svg
 //! ```
+//!
+//! Separate criterion runs per implementation measure the machine's state
+//! as much as the code on a shared VM, so BENCHMARKS.md quotes no figure
+//! from this bench: its ratios come from `benches/paired.rs`. This one is
+//! for profiling a cell and for the peers the paired bench leaves out.
 //!
 //! The defaults (10 samples, 1 s warm-up, 3 s measurement, flat sampling)
 //! are set on the `Criterion` value, not on the groups, so criterion's

@@ -76,8 +76,8 @@ pub(crate) fn messages() -> u64 {
 /// time the transfer took (see "What is timed").
 pub(crate) type RunFn = fn(Shape) -> Duration;
 
-/// Every implementation in the matrix, by benchmark id. The ids are the
-/// column names that `scripts/bench_report.py` reads back.
+/// Every implementation in the matrix, by benchmark id (criterion's, and
+/// the names `benches/paired.rs` looks up).
 pub(crate) const IMPLEMENTATIONS: &[(&str, RunFn)] = &[
     ("prodcon", run_prodcon),
     ("prodcon_batch", run_prodcon_batch),
