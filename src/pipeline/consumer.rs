@@ -49,7 +49,6 @@ impl<T: Send + 'static> Consumer<T> {
                 Message::Item(item) => item,
                 Message::PoisonPill => {
                     events::poison_pill(id);
-                    mark_done(&buffer);
                     if fault::active(Fault::ConsumerGoesOnAfterPill) {
                         continue;
                     }
@@ -82,14 +81,7 @@ impl<T: Send + 'static> Consumer<T> {
                     }
                 }
             }
-            mark_done(&buffer);
         }
         events::consumer_finished(id, counters.items());
     }
-}
-
-fn mark_done<T>(buffer: &SharedBuffer<T>) {
-    // Each message taken is marked done once, so this cannot fail.
-    let done = buffer.task_done();
-    debug_assert!(done.is_ok(), "task_done after a get failed");
 }

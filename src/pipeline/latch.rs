@@ -1,5 +1,6 @@
 //! A countdown latch: the pipeline's orchestrator waits, with a deadline,
-//! for its producers to end (a thread's `join` cannot be given a timeout).
+//! for its producers, then its consumers, to end (a thread's `join` cannot
+//! be given a timeout).
 
 use crate::sync::atomic::{AtomicUsize, Ordering};
 use crate::sync::{Arc, Condvar, Instant, Mutex};

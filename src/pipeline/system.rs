@@ -154,6 +154,8 @@ enum Phase<T> {
         consumers: Vec<thread::JoinHandle<()>>,
         /// Counted down as each producer thread ends.
         producers_done: Arc<Latch>,
+        /// Counted down as each consumer thread ends.
+        consumers_done: Arc<Latch>,
     },
     /// Shut down (or being dropped).
     Done,
@@ -481,13 +483,18 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         events::system_started(producers.len(), consumers.len());
         // Consumers first, as in the seed, so that they are waiting when
         // the first items arrive.
+        let consumers_done = Arc::new(Latch::new(consumers.len()));
         let consumers = consumers
             .into_iter()
             .map(|consumer| {
                 let buffer = self.buffer.clone();
                 let delay = self.consumer_delay;
                 let describe = self.describe;
-                thread::spawn(move || consumer.run(buffer, delay, describe))
+                let done = CountDownOnDrop(Arc::clone(&consumers_done));
+                thread::spawn(move || {
+                    let _done = done;
+                    consumer.run(buffer, delay, describe)
+                })
             })
             .collect();
         let producers_done = Arc::new(Latch::new(producers.len()));
@@ -508,6 +515,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
             producers,
             consumers,
             producers_done,
+            consumers_done,
         };
         Ok(())
     }
@@ -556,11 +564,11 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
     }
 
     /// Shuts down the seed system's way, losing nothing: waits for every
-    /// producer to finish its source, waits until every item is consumed
-    /// (`join` on the buffer), puts one poison pill per
-    /// consumer, waits until every pill is taken (`join` again), then joins
-    /// the consumer threads. Each consumer stops at its pill and takes
-    /// nothing after it.
+    /// producer to finish its source, puts one poison pill per consumer
+    /// behind every buffered item, and joins the consumer threads. Each
+    /// consumer stops at its pill and takes nothing after it, and the
+    /// buffer is FIFO, so every item is handled before the last consumer
+    /// stops.
     ///
     /// Never started? Then nothing runs and the report is empty. Sources
     /// that never end make this wait forever: use
@@ -586,7 +594,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         if let Phase::Running {
             producers,
             consumers,
-            producers_done: _,
+            ..
         } = std::mem::replace(&mut self.phase, Phase::Done)
         {
             for producer in producers {
@@ -595,8 +603,10 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
                 undelivered.extend(join_worker(producer));
             }
             events::producers_finished();
-            self.buffer.join();
-            self.stop_consumers_with_pills(consumers);
+            self.put_pills(consumers.len(), None);
+            for consumer in consumers {
+                join_worker(consumer);
+            }
         }
         self.finish("graceful", undelivered, Ending::Drained)
     }
@@ -641,44 +651,65 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         let mut undelivered = Vec::new();
         let mut ending = Ending::Drained;
         if let Phase::Running {
-            producers,
+            mut producers,
             consumers,
             producers_done,
+            consumers_done,
         } = std::mem::replace(&mut self.phase, Phase::Done)
         {
-            // Drained in time: every source ended, then every item was
-            // marked done. Once that holds no user code is left to run, so
-            // the pills go out and are taken without another deadline.
-            let drained = producers_done.wait_until(deadline)
-                && self.buffer.join_timeout(time_left(deadline));
+            // Drained in time: every source ended, every consumer's pill
+            // went in behind the last item, and every consumer reached its
+            // pill, so every item before it was handled.
+            let mut drained = producers_done.wait_until(deadline);
             if drained {
-                for producer in producers {
+                for producer in std::mem::take(&mut producers) {
                     undelivered.extend(join_worker(producer));
                 }
                 events::producers_finished();
-                self.stop_consumers_with_pills(consumers);
+                drained = self.put_pills(consumers.len(), deadline)
+                    && consumers_done.wait_until(deadline);
+            }
+            if drained {
+                for consumer in consumers {
+                    join_worker(consumer);
+                }
             } else {
                 events::deadline_passed();
                 ending = Ending::DeadlinePassed;
-                undelivered = self.stop_now(producers, consumers);
+                undelivered.extend(self.stop_now(producers, consumers));
             }
         }
         self.finish("graceful_timeout", undelivered, ending)
     }
 
-    /// Puts one poison pill per consumer once every item is done, waits
-    /// until every pill is taken, and joins the consumers.
-    fn stop_consumers_with_pills(&self, consumers: Vec<thread::JoinHandle<()>>) {
-        let pills = consumers.len() - usize::from(fault::active(Fault::OnePillTooFew));
+    /// Puts one poison pill per consumer, once every producer has ended:
+    /// the buffer is FIFO, so every pill is behind every item, and a
+    /// consumer, which stops at its first pill, reaches it only after every
+    /// item before it was taken. This is what makes the shutdown graceful;
+    /// the buffer's task count (`task_done`, `join`) is not used, so the
+    /// consumers pay nothing per item for it. `false` if `deadline` passed
+    /// before every pill was in.
+    fn put_pills(&self, consumers: usize, deadline: Option<Instant>) -> bool {
+        let pills = consumers - usize::from(fault::active(Fault::OnePillTooFew));
         for _ in 0..pills {
-            // Nothing closes the buffer during a graceful shutdown.
-            let sent = self.buffer.put(Message::PoisonPill);
-            debug_assert!(sent.is_ok(), "buffer closed during a graceful shutdown");
+            // Nothing closes the buffer during a graceful shutdown, so the
+            // only way a pill can fail to go in is the deadline.
+            let sent = match deadline {
+                None => self.buffer.put(Message::PoisonPill).map_err(drop),
+                Some(_) => self
+                    .buffer
+                    .put_timeout(Message::PoisonPill, time_left(deadline))
+                    .map_err(drop),
+            };
+            if sent.is_err() {
+                debug_assert!(
+                    !self.buffer.is_closed(),
+                    "buffer closed during a graceful shutdown"
+                );
+                return false;
+            }
         }
-        self.buffer.join();
-        for consumer in consumers {
-            join_worker(consumer);
-        }
+        true
     }
 
     /// Shuts down at once: closes the buffer, so producers stop at their
@@ -710,7 +741,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         if let Phase::Running {
             producers,
             consumers,
-            producers_done: _,
+            ..
         } = std::mem::replace(&mut self.phase, Phase::Done)
         {
             undelivered = self.stop_now(producers, consumers);
@@ -799,7 +830,7 @@ impl<T> Drop for ProducerConsumerSystem<T> {
         if let Phase::Running {
             producers,
             consumers,
-            producers_done: _,
+            ..
         } = std::mem::replace(&mut self.phase, Phase::Done)
         {
             events::shutdown_started("drop");
