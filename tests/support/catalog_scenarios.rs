@@ -1,6 +1,6 @@
 //! Scenarios written for the catalog of faults in the real code
-//! (`prodcon::model::Fault`, run by `loom-tests/catalog.rs` and
-//! `tests/shuttle_catalog.rs`): the smallest models that reach the place
+//! (`prodcon::model::Fault`, declared for loom and shuttle in
+//! `loom-tests/catalog.rs`): the smallest models that reach the place
 //! of each fault, mostly with one thread besides the main one, so that
 //! loom explores them exhaustively in well under a second. Each one
 //! passes on the correct code and panics (an assertion, or the checker's
