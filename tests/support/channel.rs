@@ -7,7 +7,7 @@
 //! arguments, are run by shuttle at 4 senders × 4 receivers.
 
 use super::thread;
-use prodcon::{GetError, PutError, bounded};
+use prodcon::{GetError, PutError, Receiver, Sender, bounded};
 use std::sync::{Arc, Mutex};
 
 const LOST: &str = "lost or duplicated items";
@@ -134,6 +134,20 @@ pub fn two_last_sender_drops_race() {
     }
 }
 
+/// `senders` clones of `tx` and `receivers` clones of `rx`, every one made
+/// before any thread of the scenario runs.
+fn handles<T>(
+    tx: &Sender<T>,
+    senders: u32,
+    rx: &Receiver<T>,
+    receivers: usize,
+) -> (Vec<Sender<T>>, Vec<Receiver<T>>) {
+    (
+        (0..senders).map(|_| tx.clone()).collect(),
+        (0..receivers).map(|_| rx.clone()).collect(),
+    )
+}
+
 /// `senders` threads each send `per` items through their own clone and drop
 /// it; `receivers` threads each iterate their own clone until the end; the
 /// main thread drops its two handles once every thread is spawned. With
@@ -151,10 +165,8 @@ pub fn senders_close_by_dropping(
     clone_per_send: bool,
 ) {
     let (tx, rx) = bounded::<u32>(capacity);
-    // Every handle is made before any thread runs, so that without
-    // `clone_per_send` only drops race one another.
-    let sender_handles: Vec<_> = (0..senders).map(|_| tx.clone()).collect();
-    let receiver_handles: Vec<_> = (0..receivers).map(|_| rx.clone()).collect();
+    // Without `clone_per_send` only drops race one another.
+    let (sender_handles, receiver_handles) = handles(&tx, senders, &rx, receivers);
     let producers: Vec<_> = sender_handles
         .into_iter()
         .zip(0..)
@@ -240,8 +252,7 @@ pub fn receivers_leave_early(
 ) {
     let dropped = Arc::new(Mutex::new(Vec::new()));
     let (tx, rx) = bounded::<Tracked>(capacity);
-    let sender_handles: Vec<_> = (0..senders).map(|_| tx.clone()).collect();
-    let receiver_handles: Vec<_> = (0..receivers).map(|_| rx.clone()).collect();
+    let (sender_handles, receiver_handles) = handles(&tx, senders, &rx, receivers);
     let producers: Vec<_> = sender_handles
         .into_iter()
         .zip(0..)

@@ -161,42 +161,13 @@ where
     assert_failure(&rejects(&name, search, buggy), expected);
 }
 
-/// Runs `model` with every mutation switch off under loom (it must pass),
-/// then with `fault` switched on (loom must reject it with a message
-/// containing `expected`), both with the same bound; prints the execution
-/// that failed.
-#[cfg(loom)]
-pub fn reject<F>(
-    run: &str,
-    _seed: Option<&str>,
-    search: Search,
-    fault: prodcon::model::Fault,
-    model: F,
-    expected: &str,
-) where
-    F: Fn() + Send + Sync + Copy + 'static,
-{
-    use super::loom_runner::{assert_failure, check, rejects};
-    check(&format!("{run}/clean"), search, model);
-    let (failure, execution) = counting(
-        |counted| {
-            prodcon::model::inject(&[fault], || {
-                rejects(&format!("{run}/{fault:?}"), search, counted)
-            })
-        },
-        model,
-    );
-    eprintln!("loom model {run}/{fault:?} rejected in execution {execution}: {failure}");
-    assert_failure(&failure, expected);
-}
-
-/// Runs `model` with every mutation switch off under shuttle (it must
-/// pass), then with `fault` switched on and the same seed (shuttle must
-/// reject it with a message containing `expected`); prints the execution
-/// that failed. Both runs are seeded from `seed` if given, else from `run`
-/// and the schedule. The crate's `tracing` events are captured throughout,
+/// Runs `model` with every mutation switch off (it must pass), then with
+/// `fault` switched on (the checker must reject it with a message
+/// containing `expected`), both with the same loom bound, or the same
+/// shuttle schedule and seed; prints the execution that failed. Under
+/// shuttle both runs are seeded from `seed` if given, else from `run` and
+/// the schedule, and the crate's `tracing` events are captured throughout,
 /// for the scenarios over the pipeline.
-#[cfg(shuttle)]
 pub fn reject<F>(
     run: &str,
     seed: Option<&str>,
@@ -207,15 +178,32 @@ pub fn reject<F>(
 ) where
     F: Fn() + Send + Sync + Copy + 'static,
 {
-    use super::shuttle_runner::{assert_failure, rejects, run as run_model};
-    let name = seed.map_or_else(|| format!("{run}/{search:?}"), String::from);
-    super::events::with_capture(|| {
-        run_model(&name, search, model);
+    #[cfg(loom)]
+    use super::loom_runner::{assert_failure, check as pass, rejects};
+    #[cfg(shuttle)]
+    use super::shuttle_runner::{assert_failure, rejects, run as pass};
+    #[cfg(loom)]
+    let (clean, faulty, capture) = {
+        let _ = seed; // loom's search does not depend on a name
+        (
+            format!("{run}/clean"),
+            format!("{run}/{fault:?}"),
+            |f: &mut dyn FnMut()| f(),
+        )
+    };
+    #[cfg(shuttle)]
+    let (clean, faulty, capture) = {
+        let name = seed.map_or_else(|| format!("{run}/{search:?}"), String::from);
+        let capture = |f: &mut dyn FnMut()| super::events::with_capture(f);
+        (name.clone(), name, capture)
+    };
+    capture(&mut || {
+        pass(&clean, search, model);
         let (failure, execution) = counting(
-            |counted| prodcon::model::inject(&[fault], || rejects(&name, search, counted)),
+            |counted| prodcon::model::inject(&[fault], || rejects(&faulty, search, counted)),
             model,
         );
-        eprintln!("shuttle {name}/{fault:?} rejected in execution {execution}: {failure}");
+        eprintln!("{run} {search:?}: {fault:?} rejected in execution {execution}: {failure}");
         assert_failure(&failure, expected);
     });
 }

@@ -12,11 +12,12 @@
 //!
 //! The events are captured by [`super::events::capture`].
 
-use super::events::{capture, named};
+use super::events::{Log, capture, named};
 use prodcon::{Ending, ProducerConsumerSystem, StatsHandle};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tracing::subscriber::DefaultGuard;
 
 /// Producer `p` (0-based) yields `p * 100 + i` for `i < per_producer`.
 fn sources(producers: usize, per_producer: usize) -> Vec<Vec<u32>> {
@@ -27,12 +28,15 @@ fn sources(producers: usize, per_producer: usize) -> Vec<Vec<u32>> {
 
 /// A started system whose `consumers` handler consumers record what they
 /// receive into `handled`, with `log_items` on (so that `item_dropped`
-/// names the item).
+/// names the item), and the events of this execution.
 struct Running {
     system: ProducerConsumerSystem<u32>,
     sources: Vec<Vec<u32>>,
     handled: Arc<Mutex<Vec<u32>>>,
     stats: StatsHandle,
+    events: Log,
+    /// Keeps the capture installed (loom) until the scenario ends.
+    _capture: Option<DefaultGuard>,
 }
 
 fn start(
@@ -42,6 +46,7 @@ fn start(
     consumers: usize,
     retry: Option<Duration>,
 ) -> Running {
+    let (events, guard) = capture();
     let sources = sources(producers, per_producer);
     let mut system = ProducerConsumerSystem::new(capacity).expect("capacity > 0");
     system.log_items().expect("before start");
@@ -65,6 +70,8 @@ fn start(
         sources,
         handled,
         stats,
+        events,
+        _capture: guard,
     }
 }
 
@@ -101,26 +108,20 @@ pub fn drop_conserves_items(
     per_producer: usize,
     consumers: usize,
 ) {
-    let (events, _guard) = capture();
-    let Running {
-        system,
-        sources,
-        handled,
-        stats,
-    } = start(capacity, producers, per_producer, consumers, None);
-    drop(system);
+    let run = start(capacity, producers, per_producer, consumers, None);
+    drop(run.system);
 
-    let dropped: Vec<u32> = named(&events, "item_dropped")
+    let dropped: Vec<u32> = named(&run.events, "item_dropped")
         .iter()
         .map(|e| e.number("item").expect("the item's Debug text") as u32)
         .collect();
-    let complete = named(&events, "shutdown_complete");
+    let complete = named(&run.events, "shutdown_complete");
     assert_eq!(complete.len(), 1, "one shutdown_complete per drop");
     assert_eq!(complete[0].text("mode"), Some("drop"));
     assert_eq!(complete[0].number("undelivered"), Some(dropped.len()));
 
-    let handled = handled.lock().unwrap().clone();
-    let after = stats.snapshot();
+    let handled = run.handled.lock().unwrap().clone();
+    let after = run.stats.snapshot();
     assert_eq!(after.total_consumed, handled.len(), "total_consumed");
     assert_eq!(
         after.items_in_transit,
@@ -130,7 +131,7 @@ pub fn drop_conserves_items(
     assert_eq!(after.buffer_size, 0, "buffer left non-empty");
     let mut ended = handled;
     ended.extend(&dropped);
-    assert_exactly_once(ended, taken(&sources, &stats));
+    assert_exactly_once(ended, taken(&run.sources, &run.stats));
 }
 
 /// How often each ending was reached, across the executions of one test.
@@ -196,12 +197,13 @@ pub fn graceful_timeout_conserves_items(
     consumers: usize,
 ) {
     let timer = prodcon::model::Timer::start(1);
-    let (events, _guard) = capture();
     let Running {
         system,
         sources,
         handled,
         stats,
+        events,
+        _capture,
     } = start(
         capacity,
         producers,
