@@ -2,7 +2,7 @@
 //! `get_many`.
 //!
 //! Each property is declared once (see `tests/support/harness.rs`) and
-//! compiles, in this target (`model_batch`), to a loom model under
+//! compiles, in the `models` target (`batch::`), to a loom model under
 //! `RUSTFLAGS="--cfg loom"` and to a shuttle test under
 //! `RUSTFLAGS="--cfg shuttle"`, with the bounds and schedules given (loom
 //! executions in `--release`; see them with `-- --nocapture`). The

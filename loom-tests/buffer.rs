@@ -2,7 +2,7 @@
 //! wakeups on an empty or full buffer, `close` and `join`.
 //!
 //! Each property is declared once (see `tests/support/harness.rs`) and
-//! compiles, in this target (`model_buffer`), to a loom model under
+//! compiles, in the `models` target (`buffer::`), to a loom model under
 //! `RUSTFLAGS="--cfg loom"` — every interleaving, or every one within the
 //! preemption bound given — and to a shuttle test under
 //! `RUSTFLAGS="--cfg shuttle"`, at larger sizes, with the schedules given:

@@ -7,7 +7,7 @@
 //! bug's doing, not the harness's.
 //!
 //! Declared once per bug with `catches!` (`tests/support/harness.rs`);
-//! this target (`model_bug_catalog`) holds the loom tests under
+//! the `models` target (`bug_catalog::`) holds the loom tests under
 //! `RUSTFLAGS="--cfg loom"` and the shuttle tests under
 //! `RUSTFLAGS="--cfg shuttle"`. loom stops at the first failing execution,
 //! whatever the bound. The shuttle iteration counts leave a wide margin:

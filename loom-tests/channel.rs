@@ -1,245 +1,127 @@
-//! Loom models of the split pair's handle counting (`src/channel.rs`): which
-//! drop is a side's last, and that it closes the buffer while the other
-//! side is blocked in it. The real `bounded`, `Sender` and `Receiver` run
-//! here, on the real buffer.
+//! The split pair's handle counting (`src/channel.rs`): which drop is a
+//! side's last, and that it closes the buffer while the other side is
+//! blocked in it. The real `bounded`, `Sender` and `Receiver` run here, on
+//! the real buffer; the scenarios are in `tests/support/channel.rs`.
 //!
 //! ```text
 //! RUSTFLAGS="--cfg loom" cargo test --test models channel:: -- --nocapture
+//! RUSTFLAGS="--cfg shuttle" cargo test --test models channel::
 //! ```
 //!
-//! Each model first passes as written, then, with one mutation switch of
-//! `prodcon::model::Fault` turned on at its real place in `src/channel.rs`,
-//! is rejected for the expected reason — with the same bound. Each doc
-//! comment gives the bound (or says exhaustive) and the executions
-//! explored in `--release` (the count does not depend on the build).
-#![cfg(loom)]
+//! loom explores the small scenarios; shuttle runs 4 senders × 4 receivers
+//! under its random scheduler and PCT (seeds fixed per run, see
+//! `support/shuttle_runner.rs`). Each scenario first passes as written,
+//! then, with one mutation switch of `prodcon::model::Fault` turned on at
+//! its real place in `src/channel.rs`, is rejected for the expected reason
+//! — with the same bound or schedule. Each doc comment gives the bound (or
+//! says exhaustive) and the executions loom explored in `--release` (the
+//! count does not depend on the build).
+#![cfg(any(loom, shuttle))]
 
-use crate::runner::{assert_failure, check, rejects};
-use loom::thread;
-use prodcon::model::{Fault, inject};
-use prodcon::{GetError, PutError, bounded};
+use crate::support::channel::*;
+use crate::support::harness::{model, rejects};
 
-const DEADLOCK: &str = "deadlock";
-const EARLY_CLOSE: &str = "early close";
-
-/// Runs `model` (must pass), then runs it with `fault` switched on (must be
-/// rejected with a message containing `expected`), both with `bound`.
-fn catch(name: &str, bound: Option<usize>, model: fn(), fault: Fault, expected: &str) {
-    check(name, bound, model);
-    let failure = inject(&[fault], || {
-        rejects(&format!("{name}/{fault:?}"), bound, model)
-    });
-    assert_failure(&failure, expected);
-}
-
-// ---------------------------------------------------------------------------
-// The models.
-// ---------------------------------------------------------------------------
-
-/// The last sender's drop racing two receivers that may be blocked in
-/// `recv` on the empty buffer: the main thread sends one item and drops
-/// the only sender; each receiver iterates until the end. Both must end
-/// (no deadlock) and the item must arrive exactly once.
-fn last_sender_drop_races_blocked_recvs() {
-    let (tx, rx) = bounded::<u32>(1);
-    let receivers: Vec<_> = (0..2)
-        .map(|_| {
-            let rx = rx.clone();
-            thread::spawn(move || rx.iter().collect::<Vec<_>>())
-        })
-        .collect();
-    drop(rx);
-    tx.send(7).unwrap();
-    drop(tx);
-    let received: Vec<u32> = receivers
-        .into_iter()
-        .flat_map(|r| r.join().unwrap())
-        .collect();
-    assert_eq!(received, [7], "lost or duplicated items");
-}
-
-/// The smallest form of the race above, explored without a bound: one
-/// receiver, maybe blocked in `recv` on the empty buffer, and the main
-/// thread sending one item and dropping the only sender.
-fn last_sender_drop_races_a_blocked_recv() {
-    let (tx, rx) = bounded::<u32>(1);
-    let receiver = thread::spawn(move || rx.iter().collect::<Vec<_>>());
-    tx.send(7).unwrap();
-    drop(tx);
-    assert_eq!(receiver.join().unwrap(), [7], "lost or duplicated items");
-}
-
-/// The last receiver's drop racing a sender blocked in `send` on the full
-/// buffer (capacity 1): a sender thread sends 1, 2 and 3; the main thread
-/// receives one item and drops the only receiver. Every send after the
-/// drop must fail with its own item (none may wait forever), and the 3
-/// can never go in (the buffer is full or closed by then).
-fn last_receiver_drop_races_a_blocked_send() {
-    let (tx, rx) = bounded::<u32>(1);
-    let sender = thread::spawn(move || {
-        assert_eq!(tx.send(1), Ok(()), "the first send has room");
-        if let Err(PutError(back)) = tx.send(2) {
-            assert_eq!(back, 2, "a failed send returned another item");
-        }
-        assert_eq!(tx.send(3), Err(PutError(3)));
-        assert!(tx.is_closed());
-    });
-    assert_eq!(rx.recv(), Ok(1));
-    drop(rx);
-    sender.join().unwrap();
-}
-
-/// A clone racing a drop: the main thread clones its sender for a second
-/// thread, which sends 2 and drops it; meanwhile the main thread clones
-/// its own sender again, drops the original, sends 1 through the clone
-/// and drops that; a receiver thread iterates until the end. No send may
-/// fail while a sender is alive (an early close), and the receiver must
-/// get both items and end.
-fn clone_races_drop() {
-    let (tx, rx) = bounded::<u32>(2);
-    let receiver = thread::spawn(move || rx.iter().collect::<Vec<_>>());
-    let other = {
-        let tx = tx.clone();
-        thread::spawn(move || {
-            if tx.send(2).is_err() {
-                panic!("early close: a send failed while its sender was alive");
-            }
-        })
-    };
-    let again = tx.clone();
-    drop(tx);
-    if again.send(1).is_err() {
-        panic!("early close: a send failed while its sender was alive");
+model! {
+    /// Exactly once, and the end for every receiver, with only drops
+    /// closing: 4 senders × 3 items, 4 receivers, capacity 1. shuttle,
+    /// random 20 000 and PCT depth 3, 20 000.
+    senders_close_by_dropping_4s_4r_cap1 = senders_close_by_dropping {
+        shuttle: random(20_000), pct(20_000, 3) with (4, 4, 1, 3, false);
     }
-    drop(again);
-    other.join().unwrap();
-    let mut received = receiver.join().unwrap();
-    received.sort_unstable();
-    assert_eq!(received, [1, 2], "lost or duplicated items");
-}
 
-/// Two senders dropped at once, each on its own thread after one send,
-/// while the main thread receives: exactly one of the drops is the last
-/// and closes, so the main thread gets both items and then the end.
-fn concurrent_sender_drops() {
-    let (tx, rx) = bounded::<u32>(2);
-    // Both clones are counted before any thread runs: only the two drops
-    // race, not a clone with a drop (that is `clone_races_drop`).
-    let clones = [tx.clone(), tx.clone()];
-    drop(tx);
-    let senders: Vec<_> = clones
-        .into_iter()
-        .zip(1..)
-        .map(|(tx, n)| thread::spawn(move || tx.send(n).unwrap()))
-        .collect();
-    let mut received = vec![rx.recv().unwrap(), rx.recv().unwrap()];
-    assert_eq!(rx.recv(), Err(GetError));
-    for sender in senders {
-        sender.join().unwrap();
+    /// Clones racing drops: every send through a fresh clone, dropped
+    /// after it; 4 senders × 3 items, 4 receivers, capacity 2. shuttle,
+    /// random 20 000 and PCT depth 3, 20 000.
+    clones_race_drops_4s_4r_cap2 = senders_close_by_dropping {
+        shuttle: random(20_000), pct(20_000, 3) with (4, 4, 2, 3, true);
     }
-    received.sort_unstable();
-    assert_eq!(received, [1, 2]);
-}
 
-/// The count race alone, explored without a bound: two threads each drop
-/// a sender and nothing else, while the main thread waits in `recv` for
-/// the end.
-fn two_last_sender_drops_race() {
-    let (tx, rx) = bounded::<u32>(1);
-    let clones = [tx.clone(), tx.clone()];
-    drop(tx);
-    let droppers: Vec<_> = clones
-        .into_iter()
-        .map(|tx| thread::spawn(move || drop(tx)))
-        .collect();
-    assert_eq!(rx.recv(), Err(GetError));
-    for dropper in droppers {
-        dropper.join().unwrap();
+    /// Receivers leaving while senders send: 4 senders × up to 4 items, 4
+    /// receivers taking 2 each, capacity 1. No sender waits forever and
+    /// every item tried is taken, handed back or dropped, exactly once.
+    /// shuttle, random 20 000 and PCT depth 3, 20 000.
+    receivers_leave_early_4s_4r_cap1 = receivers_leave_early {
+        shuttle: random(20_000), pct(20_000, 3) with (4, 4, 1, 4, 2);
     }
 }
 
-// ---------------------------------------------------------------------------
-// The tests: each model passes, and rejects the bug it targets.
-// ---------------------------------------------------------------------------
+rejects! {
+    /// `Fault::SenderDropSkipsClose`: the receivers never see the end, a
+    /// deadlock.
+    ///
+    /// - loom, preemption bound 4: [`last_sender_drop_races_blocked_recvs`],
+    ///   17,797 executions (exhaustive: 1,019,826 executions, 209 s in
+    ///   `--release`).
+    /// - shuttle, PCT depth 3, 1 000: [`senders_close_by_dropping`] at
+    ///   4 × 4, capacity 1.
+    catches_a_sender_drop_that_skips_the_close = SenderDropSkipsClose, "deadlock" {
+        loom: bound(4) => last_sender_drop_races_blocked_recvs();
+        shuttle: pct(1_000, 3) => senders_close_by_dropping(4, 4, 1, 3, false);
+    }
 
-/// [`last_sender_drop_races_blocked_recvs`]; rejects
-/// `Fault::SenderDropSkipsClose` as a deadlock. Preemption bound 4: 17,797
-/// executions (exhaustive: 1,019,826 executions, 209 s in `--release`).
-#[test]
-fn catches_a_sender_drop_that_skips_the_close() {
-    catch(
-        "last_sender_drop_races_blocked_recvs",
-        Some(4),
-        last_sender_drop_races_blocked_recvs,
-        Fault::SenderDropSkipsClose,
-        DEADLOCK,
-    );
-}
+    /// `Fault::SenderDropSkipsClose` on
+    /// [`last_sender_drop_races_a_blocked_recv`], the smallest form of the
+    /// race: a deadlock. loom, exhaustive: 82 executions.
+    catches_a_sender_drop_that_skips_the_close_exhaustive = SenderDropSkipsClose, "deadlock" {
+        loom: exhaustive => last_sender_drop_races_a_blocked_recv();
+    }
 
-/// [`last_receiver_drop_races_a_blocked_send`]; rejects
-/// `Fault::ReceiverDropSkipsClose` as a deadlock. Exhaustive: 748
-/// executions.
-#[test]
-fn catches_a_receiver_drop_that_skips_the_close() {
-    catch(
-        "last_receiver_drop_races_a_blocked_send",
-        None,
-        last_receiver_drop_races_a_blocked_send,
-        Fault::ReceiverDropSkipsClose,
-        DEADLOCK,
-    );
-}
+    /// `Fault::ReceiverDropSkipsClose`: a sender blocked on the full buffer
+    /// is never woken, a deadlock.
+    ///
+    /// - loom, exhaustive: [`last_receiver_drop_races_a_blocked_send`], 748
+    ///   executions.
+    /// - shuttle, PCT depth 3, 1 000: [`receivers_leave_early`] at 4 × 4,
+    ///   capacity 1.
+    catches_a_receiver_drop_that_skips_the_close = ReceiverDropSkipsClose, "deadlock" {
+        loom: exhaustive => last_receiver_drop_races_a_blocked_send();
+        shuttle: pct(1_000, 3) => receivers_leave_early(4, 4, 1, 4, 2);
+    }
 
-/// [`clone_races_drop`]; rejects `Fault::HandleCountOffByOne` as an early
-/// close. Preemption bound 4: 30,944 executions.
-#[test]
-fn catches_a_handle_count_off_by_one() {
-    catch(
-        "clone_races_drop",
-        Some(4),
-        clone_races_drop,
-        Fault::HandleCountOffByOne,
-        EARLY_CLOSE,
-    );
-}
+    /// `Fault::HandleCountOffByOne`: a first drop closes the buffer while
+    /// senders are alive, an early close.
+    ///
+    /// - loom, preemption bound 4: [`clone_races_drop`], 30,944 executions.
+    /// - shuttle, random 1 000: [`senders_close_by_dropping`] at 4 × 4,
+    ///   capacity 1 (the main thread's drops close it).
+    catches_a_handle_count_off_by_one = HandleCountOffByOne, "early close" {
+        loom: bound(4) => clone_races_drop();
+        shuttle: random(1_000) => senders_close_by_dropping(4, 4, 1, 3, false);
+    }
 
-/// [`concurrent_sender_drops`]; rejects `Fault::HandleCountRace` (a drop
-/// that counts itself out with a load and a store) as a deadlock: only the
-/// interleaving where both drops read the count before either stores it
-/// loses the close. Preemption bound 4: 22,070 executions.
-#[test]
-fn catches_a_racy_handle_count() {
-    catch(
-        "concurrent_sender_drops",
-        Some(4),
-        concurrent_sender_drops,
-        Fault::HandleCountRace,
-        DEADLOCK,
-    );
-}
+    /// `Fault::HandleCountRace` (a drop that counts itself out with a load
+    /// and a store): only the interleaving where two drops both read the
+    /// count before either stores it loses the close, and the receivers
+    /// never see the end, a deadlock.
+    ///
+    /// - loom, preemption bound 4: [`concurrent_sender_drops`], 22,070
+    ///   executions.
+    /// - shuttle, PCT depth 3, 1 000: [`senders_close_by_dropping`] at
+    ///   4 × 4, capacity 1 (every handle made up front, so only drops race).
+    catches_a_racy_handle_count = HandleCountRace, "deadlock" {
+        loom: bound(4) => concurrent_sender_drops();
+        shuttle: pct(1_000, 3) => senders_close_by_dropping(4, 4, 1, 3, false);
+    }
 
-/// [`last_sender_drop_races_a_blocked_recv`]; rejects
-/// `Fault::SenderDropSkipsClose` as a deadlock. Exhaustive: 82 executions.
-#[test]
-fn catches_a_sender_drop_that_skips_the_close_exhaustive() {
-    catch(
-        "last_sender_drop_races_a_blocked_recv",
-        None,
-        last_sender_drop_races_a_blocked_recv,
-        Fault::SenderDropSkipsClose,
-        DEADLOCK,
-    );
-}
+    /// `Fault::HandleCountRace` on [`two_last_sender_drops_race`], the count
+    /// race alone: a deadlock. loom, exhaustive: 681 executions.
+    catches_a_racy_handle_count_exhaustive = HandleCountRace, "deadlock" {
+        loom: exhaustive => two_last_sender_drops_race();
+    }
 
-/// [`two_last_sender_drops_race`]; rejects `Fault::HandleCountRace` as a
-/// deadlock. Exhaustive: 681 executions.
-#[test]
-fn catches_a_racy_handle_count_exhaustive() {
-    catch(
-        "two_last_sender_drops_race",
-        None,
-        two_last_sender_drops_race,
-        Fault::HandleCountRace,
-        DEADLOCK,
-    );
+    /// `Fault::HandleCountRace` where clones race drops: a sender's clone
+    /// increments between another sender's load and store, the increment
+    /// is lost, and a later drop closes the buffer while a sender is
+    /// alive, an early close. shuttle, random 1 000:
+    /// [`senders_close_by_dropping`] with a clone per send, 4 × 4,
+    /// capacity 2. The same fault also loses a decrement here, and then
+    /// the receivers never see the end (a deadlock): which of the two an
+    /// execution fails with first depends on the schedule. The seed is
+    /// therefore fixed by name; with it the first failure is the early
+    /// close (with `SHUTTLE_RANDOM_SEED` 1, 11 and 12 too; with 2 to 5
+    /// and 13 it is the deadlock).
+    catches_a_racy_handle_count_when_clones_race_drops = HandleCountRace, "early close" {
+        shuttle: random(1_000) seeded "fault/handle_count_race/clone_per_send_4s_4r_cap2" =>
+            senders_close_by_dropping(4, 4, 2, 3, true);
+    }
 }

@@ -5,20 +5,19 @@
 //! ```text
 //! RUSTFLAGS="--cfg loom" cargo test                           # every loom model
 //! RUSTFLAGS="--cfg loom" cargo test --test models catalog::   # one module
-//! RUSTFLAGS="--cfg shuttle" cargo test                        # the shuttle twins, and tests/shuttle_*.rs
+//! RUSTFLAGS="--cfg shuttle" cargo test                        # every shuttle model, and tests/shuttle_*.rs
 //! ```
 //!
-//! `buffer`, `timeouts`, `batch`, `pipeline` and `bug_catalog` declare each
-//! property once for loom and shuttle (`tests/support/harness.rs`); the
-//! other modules are loom models only (their shuttle tests are the
-//! `tests/shuttle_*.rs` of the same name).
+//! Every module declares each property once for loom and shuttle with the
+//! harness (`tests/support/harness.rs`): `model!` for a property,
+//! `catches!` for a bug of the toy catalog, `rejects!` for a fault switched
+//! on in the real code (`catalog`, `channel`, `paths`, `lin`). What is
+//! neither stays in plain shuttle tests: `tests/shuttle_pipeline.rs` and
+//! `tests/shuttle_replay.rs`.
 #![cfg(any(loom, shuttle))]
 
 #[path = "../tests/support/mod.rs"]
 mod support;
-
-#[cfg(loom)]
-mod runner;
 
 /// Which waiter a model `notify_one` wakes in this target's loom runs: the
 /// oldest (`loom-tests/newest_first.rs` is the same models with the

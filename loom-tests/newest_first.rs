@@ -18,8 +18,6 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-mod runner;
-
 /// Which waiter a model `notify_one` wakes in this target: the newest.
 pub(crate) const NEWEST_FIRST: bool = true;
 

@@ -3,7 +3,7 @@
 //! of the real producers, consumers and orchestrator.
 //!
 //! Each property is declared once (see `tests/support/harness.rs`) and
-//! compiles, in this target (`model_pipeline`), to a loom model under
+//! compiles, in the `models` target (`pipeline::`), to a loom model under
 //! `RUSTFLAGS="--cfg loom"` and to a shuttle test under
 //! `RUSTFLAGS="--cfg shuttle"`, with the bounds and schedules given. The
 //! shuttle sweep over sizes and shuttle's rejection of bug (h) are in

@@ -1,64 +1,60 @@
-//! Loom models of a running `ProducerConsumerSystem` that ends without a
-//! full drain: dropped while its workers run, and
-//! `shutdown_graceful_timeout` whose deadline the model timer fires at a
-//! moment loom chooses. Scenarios: `tests/support/pipeline_drop.rs`.
-#![cfg(loom)]
+//! A running `ProducerConsumerSystem` that ends without a full drain:
+//! dropped while its workers run, and `shutdown_graceful_timeout` whose
+//! deadline the model timer fires at a moment the checker chooses. loom at
+//! the smallest sizes, shuttle at sizes loom cannot reach. Scenarios:
+//! `tests/support/pipeline_drop.rs`.
+//!
+//! ```text
+//! RUSTFLAGS="--cfg loom" cargo test --test models pipeline_drop::
+//! RUSTFLAGS="--cfg shuttle" cargo test --test models pipeline_drop::
+//! ```
+#![cfg(any(loom, shuttle))]
 
-#[path = "../tests/support/pipeline_drop.rs"]
-mod scenarios;
+use crate::support::harness::model;
+use crate::support::pipeline_drop as scenarios;
 
-use crate::runner::check;
-use scenarios::Endings;
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
+model! {
+    /// Drop racing running workers: when `drop` returns, every worker has
+    /// ended and every item taken from the source was handled or reported
+    /// in an `item_dropped` event, exactly once. Arguments: capacity,
+    /// producers, items per producer, handler consumers.
+    ///
+    /// - loom, 1 producer × 2 items, capacity 1: 1 consumer (threads: main
+    ///   (drops), producer, consumer), preemption bound 4 (9,826
+    ///   executions, about 3 s; the exhaustive search ran over 12 minutes
+    ///   without finishing and was stopped); 2 consumers, preemption bound
+    ///   3 (69,694 executions, about 30 s).
+    /// - shuttle, 4 producers × 5 items, 4 consumers, capacity 1 and 3:
+    ///   random 1 000 and PCT depth 3, 1 000, per capacity.
+    drop_conserves_items = scenarios::drop_conserves_items {
+        loom: bound(4) with (1, 1, 2, 1);
+        loom: bound(3) with (1, 1, 2, 2);
+        shuttle: random(1_000), pct(1_000, 3) with (1, 4, 5, 4), (3, 4, 5, 4);
+    }
 
-/// Drop racing 1 producer × 2 items and 1 handler consumer, capacity 1:
-/// when `drop` returns, every worker has ended and every item taken from
-/// the source was handled or reported in an `item_dropped` event, exactly
-/// once. Threads: main (drops), producer, consumer. Preemption bound 4
-/// (7,952 executions, about 2 s; the exhaustive search ran over 12 minutes
-/// without finishing and was stopped).
-#[test]
-fn drop_conserves_items_1p_1c_cap1() {
-    check("drop_conserves_items_1p_1c_cap1", Some(4), || {
-        scenarios::drop_conserves_items(1, 1, 2, 1)
-    });
-}
+    /// `shutdown_graceful_timeout` with the model timer (1 firing): the
+    /// deadline passes at any point of the drain, or never. Drained: every
+    /// item handled, nothing undelivered; deadline passed: handled and
+    /// undelivered are every item taken, exactly once. Both endings must be
+    /// reached.
+    ///
+    /// - loom, 1 producer × 2 items, 1 handler consumer, capacity 1
+    ///   (threads: main (shuts down), producer, consumer, timer),
+    ///   preemption bound 2 (87,810 executions, 41,534 drained and 46,276
+    ///   past the deadline; about 30 s).
+    /// - shuttle, 3 producers × 4 items, 3 handler consumers, capacity 2:
+    ///   random 1 000 and PCT depth 3, 1 000.
+    graceful_timeout_conserves_items = scenarios::graceful_timeout_conserves_items {
+        loom: bound(2) with (1, 1, 2, 1);
+        shuttle: random(1_000), pct(1_000, 3) with (2, 3, 4, 3);
+        around: scenarios::reaching_both_endings;
+    }
 
-/// Drop racing 1 producer × 2 items and 2 handler consumers, capacity 1,
-/// same properties. Threads: main, producer, 2 consumers. Preemption
-/// bound 3 (64,024 executions, about 30 s).
-#[test]
-fn drop_conserves_items_1p_2c_cap1() {
-    check("drop_conserves_items_1p_2c_cap1", Some(3), || {
-        scenarios::drop_conserves_items(1, 1, 2, 2)
-    });
-}
-
-/// `shutdown_graceful_timeout` with 1 producer × 2 items, 1 handler
-/// consumer, capacity 1, and the model timer (1 firing): the deadline
-/// passes at any point of the drain, or never. Drained: every item handled,
-/// nothing undelivered; deadline passed: handled and undelivered are every
-/// item taken, exactly once. Both endings must be reached. Threads: main
-/// (shuts down), producer, consumer, timer. Preemption bound 2 (111,104
-/// executions, 45,470 drained and 65,634 past the deadline; 21-79 s
-/// depending on the machine's load).
-#[test]
-fn graceful_timeout_conserves_items_1p_1c_cap1() {
-    let endings = Arc::new(Endings::default());
-    let seen = Arc::clone(&endings);
-    check(
-        "graceful_timeout_conserves_items_1p_1c_cap1",
-        Some(2),
-        move || {
-            let timer = prodcon::model::Timer::start(1);
-            scenarios::graceful_timeout_conserves_items(1, 1, 2, 1, &seen);
-            timer.stop();
-        },
-    );
-    let drained = endings.drained.load(Ordering::Relaxed);
-    let passed = endings.deadline_passed.load(Ordering::Relaxed);
-    eprintln!("graceful_timeout: {drained} drained, {passed} deadline passed");
-    assert!(drained > 0, "no execution drained in time");
-    assert!(passed > 0, "no execution reached the deadline");
+    /// A long source (2 producers × 200 items, 2 consumers, capacity 2):
+    /// the deadline almost always passes mid-stream, and must in some
+    /// execution. shuttle, random 200.
+    graceful_timeout_long_sources_2p_2c = scenarios::graceful_timeout_conserves_items {
+        shuttle: random(200) with (2, 2, 200, 2);
+        around: scenarios::reaching_the_deadline;
+    }
 }

@@ -5,7 +5,7 @@
 //! condition variables neither would ever happen.
 //!
 //! Each property is declared once (see `tests/support/harness.rs`) and
-//! compiles, in this target (`model_timeouts`), to a loom model under
+//! compiles, in the `models` target (`timeouts::`), to a loom model under
 //! `RUSTFLAGS="--cfg loom"` and to a shuttle test under
 //! `RUSTFLAGS="--cfg shuttle"`, with the bounds and schedules given.
 #![cfg(any(loom, shuttle))]

@@ -4,7 +4,7 @@
 //!
 //! A bug that leaves a thread blocked shows as a hang here (there are no
 //! timing assertions); the loom and shuttle models of the same protocol
-//! (`loom-tests/channel.rs`, `tests/shuttle_channel.rs`) report it as a
+//! (`loom-tests/channel.rs`, loom and shuttle) report it as a
 //! deadlock instead.
 #![cfg(not(any(loom, shuttle)))]
 

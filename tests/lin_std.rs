@@ -13,7 +13,7 @@
 //! releases any call still blocked.
 //!
 //! Real threads explore only the interleavings the OS happens to produce;
-//! shuttle (`tests/shuttle_lin.rs`) and loom (`loom-tests/lin.rs`) control
+//! shuttle and loom (`loom-tests/lin.rs`) control
 //! the schedule. The known-buggy buffers below show that the run rejects
 //! bugs that multiset checks miss, with a shrunk history.
 #![cfg(not(any(loom, shuttle)))]

@@ -670,9 +670,16 @@ fn assert_touchy_conserved(report: &Report<Touchy>) {
 /// `buffer.join()` forever. `events::label` now catches it.
 #[test]
 fn log_items_debug_panic_in_consumer_neither_hangs_nor_loses_the_item() {
+    shut_down_with_a_touchy_item(2);
+}
+
+/// Runs 1 producer of [`touchy_source`]`(nth)` and 1 consumer with
+/// `log_items` on, shuts down gracefully (a hang or a panic is a failure)
+/// and checks that every item was conserved.
+fn shut_down_with_a_touchy_item(nth: usize) {
     let _serial = begin();
     let mut system = ProducerConsumerSystem::new(8).unwrap();
-    system.add_producer(touchy_source(2)).unwrap();
+    system.add_producer(touchy_source(nth)).unwrap();
     system.add_consumer().unwrap();
     system.log_items().unwrap();
     system.start().unwrap();
@@ -690,14 +697,7 @@ fn log_items_debug_panic_in_consumer_neither_hangs_nor_loses_the_item() {
 /// joined it. `events::label` now catches it.
 #[test]
 fn log_items_debug_panic_in_producer_neither_panics_the_shutdown_nor_loses_the_item() {
-    let _serial = begin();
-    let mut system = ProducerConsumerSystem::new(8).unwrap();
-    system.add_producer(touchy_source(1)).unwrap();
-    system.add_consumer().unwrap();
-    system.log_items().unwrap();
-    system.start().unwrap();
-    let report = graceful_or_failure(system).unwrap_or_else(|failure| panic!("{failure}"));
-    assert_touchy_conserved(&report);
+    shut_down_with_a_touchy_item(1);
 }
 
 /// A producer whose timed put runs out while the buffer stays full reports

@@ -3,7 +3,7 @@
 //! bug (h) — one poison pill too few — rejected. The pipeline's model
 //! properties, with their loom models and their shuttle runs at 4
 //! producers × 4 consumers and more, are declared in
-//! `loom-tests/pipeline.rs` (test target `model_pipeline`).
+//! `loom-tests/pipeline.rs` (the `models` target, `pipeline::`).
 //!
 //! Run by `RUSTFLAGS="--cfg shuttle" cargo test --test shuttle_pipeline`.
 #![cfg(shuttle)]

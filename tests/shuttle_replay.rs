@@ -5,9 +5,8 @@
 //! ```
 //!
 //! The shuttle tests of the model properties are declared with their loom
-//! models in `loom-tests/{buffer,timeouts,batch,pipeline}.rs` (test targets
-//! `model_*`), and the bug catalog's rejections in
-//! `loom-tests/bug_catalog.rs` (`model_bug_catalog`). Under `cfg(shuttle)`
+//! models in the modules of the `models` target (`loom-tests/main.rs`),
+//! and the bug catalog's rejections in `loom-tests/bug_catalog.rs`. Under `cfg(shuttle)`
 //! the crate's facade brings the model timer (timed waits time out at
 //! moments the scheduler chooses), spurious wakeups, and a `notify_one`
 //! that wakes a waiter chosen at random.

@@ -1,6 +1,6 @@
 //! Scenarios written for the catalog of faults in the real code
-//! (`prodcon::model::Fault`, run by `loom-tests/catalog.rs` and
-//! `tests/shuttle_catalog.rs`): the smallest models that reach the place
+//! (`prodcon::model::Fault`, declared for loom and shuttle in
+//! `loom-tests/catalog.rs`): the smallest models that reach the place
 //! of each fault, mostly with one thread besides the main one, so that
 //! loom explores them exhaustively in well under a second. Each one
 //! passes on the correct code and panics (an assertion, or the checker's
@@ -24,15 +24,24 @@ fn item(p: usize, i: usize) -> u32 {
 /// must reach the sleeping getter: with its waiter count, its count
 /// transition, its lock order, and the getter's spin all right.
 pub fn getter_waits_for_a_put() {
+    getter_waits("get failed on an open buffer", |buffer| {
+        assert!(
+            buffer.put(item(0, 0)).is_ok(),
+            "put failed on an open buffer"
+        );
+    });
+}
+
+/// One getter thread waits on an empty buffer of capacity 1 (its `get`
+/// failing with `on_error`), while the main thread hands it item (0, 0)
+/// with `hand`; the getter must receive it.
+fn getter_waits(on_error: &'static str, hand: impl FnOnce(&SharedBuffer<u32>)) {
     let buffer = SharedBuffer::<u32>::new(1);
     let getter = {
         let buffer = buffer.clone();
-        thread::spawn(move || buffer.get().expect("get failed on an open buffer"))
+        thread::spawn(move || buffer.get().expect(on_error))
     };
-    assert!(
-        buffer.put(item(0, 0)).is_ok(),
-        "put failed on an open buffer"
-    );
+    hand(&buffer);
     assert_eq!(
         getter.join().unwrap(),
         item(0, 0),
@@ -45,21 +54,13 @@ pub fn getter_waits_for_a_put() {
 /// spurious wakeup is not an item: the getter must wait again rather than
 /// return.
 pub fn getter_woken_spuriously() {
-    let buffer = SharedBuffer::<u32>::new(1);
-    let getter = {
-        let buffer = buffer.clone();
-        thread::spawn(move || buffer.get().expect("get returned on an open, empty buffer"))
-    };
-    prodcon::model::spurious_wakeup();
-    assert!(
-        buffer.put(item(0, 0)).is_ok(),
-        "put failed on an open buffer"
-    );
-    assert_eq!(
-        getter.join().unwrap(),
-        item(0, 0),
-        "lost or duplicated items"
-    );
+    getter_waits("get returned on an open, empty buffer", |buffer| {
+        prodcon::model::spurious_wakeup();
+        assert!(
+            buffer.put(item(0, 0)).is_ok(),
+            "put failed on an open buffer"
+        );
+    });
 }
 
 /// A full buffer of capacity 1 (item `a`); a putter thread puts `b` and
@@ -67,6 +68,24 @@ pub fn getter_woken_spuriously() {
 /// sleeper). The get that ends "full" must reach the sleeping putter, and
 /// the two items come out in the order they went in: single-item FIFO.
 pub fn putter_waits_for_a_get() {
+    putter_waits(
+        |buffer| {
+            let first = buffer.get().expect("get failed on an open buffer");
+            vec![first, buffer.get().expect("get failed on an open buffer")]
+        },
+        |_| Vec::new(),
+    );
+}
+
+/// A full buffer of capacity 1 (item (9, 0)); a putter thread puts (0, 0)
+/// and may wait for room; the main thread takes items with `before_join`,
+/// joins the putter, and takes the rest with `after_join` (no close to
+/// rescue a sleeper). Both items come out once, in the order they went
+/// in.
+fn putter_waits(
+    before_join: fn(&SharedBuffer<u32>) -> Vec<u32>,
+    after_join: fn(&SharedBuffer<u32>) -> Vec<u32>,
+) {
     let buffer = SharedBuffer::<u32>::new(1);
     assert!(buffer.put(item(9, 0)).is_ok());
     let putter = {
@@ -78,11 +97,11 @@ pub fn putter_waits_for_a_get() {
             )
         })
     };
-    let first = buffer.get().expect("get failed on an open buffer");
-    let second = buffer.get().expect("get failed on an open buffer");
+    let mut taken = before_join(&buffer);
     putter.join().unwrap();
+    taken.extend(after_join(&buffer));
     assert_eq!(
-        [first, second],
+        taken,
         [item(9, 0), item(0, 0)],
         "lost, duplicated or reordered items"
     );
@@ -166,25 +185,7 @@ pub fn getter_drains_a_closed_buffer() {
 /// joins the putter and drains again. The drain that empties a full
 /// buffer must wake the putter; both items come out once, in order.
 pub fn drain_wakes_a_blocked_putter() {
-    let buffer = SharedBuffer::<u32>::new(1);
-    assert!(buffer.put(item(9, 0)).is_ok());
-    let putter = {
-        let buffer = buffer.clone();
-        thread::spawn(move || {
-            assert!(
-                buffer.put(item(0, 0)).is_ok(),
-                "put failed on an open buffer"
-            )
-        })
-    };
-    let mut drained = buffer.drain();
-    putter.join().unwrap();
-    drained.extend(buffer.drain());
-    assert_eq!(
-        drained,
-        [item(9, 0), item(0, 0)],
-        "lost, duplicated or reordered items"
-    );
+    putter_waits(SharedBuffer::drain, SharedBuffer::drain);
 }
 
 /// The main thread puts one item; a joiner thread `join`s; the main thread
@@ -270,20 +271,12 @@ pub fn putters_share_two_slots() {
 /// A `try_put` that makes the buffer non-empty must wake the getter as a
 /// `put` would.
 pub fn try_put_wakes_a_blocked_getter() {
-    let buffer = SharedBuffer::<u32>::new(1);
-    let getter = {
-        let buffer = buffer.clone();
-        thread::spawn(move || buffer.get().expect("get failed on an open buffer"))
-    };
-    assert!(
-        buffer.try_put(item(0, 0)).is_ok(),
-        "try_put failed on an empty, open buffer"
-    );
-    assert_eq!(
-        getter.join().unwrap(),
-        item(0, 0),
-        "lost or duplicated items"
-    );
+    getter_waits("get failed on an open buffer", |buffer| {
+        assert!(
+            buffer.try_put(item(0, 0)).is_ok(),
+            "try_put failed on an empty, open buffer"
+        );
+    });
 }
 
 /// A full buffer of capacity 1 (item `a`); a putter thread puts `b` and may
@@ -292,24 +285,12 @@ pub fn try_put_wakes_a_blocked_getter() {
 /// that makes the buffer non-full must wake the putter as a `get` would;
 /// the items come out in order.
 pub fn try_get_wakes_a_blocked_putter() {
-    let buffer = SharedBuffer::<u32>::new(1);
-    assert!(buffer.put(item(9, 0)).is_ok());
-    let putter = {
-        let buffer = buffer.clone();
-        thread::spawn(move || {
-            assert!(
-                buffer.put(item(0, 0)).is_ok(),
-                "put failed on an open buffer"
-            )
-        })
-    };
-    let first = buffer.try_get().expect("try_get failed on a full buffer");
-    let second = buffer.get().expect("get failed on an open buffer");
-    putter.join().unwrap();
-    assert_eq!(
-        [first, second],
-        [item(9, 0), item(0, 0)],
-        "lost, duplicated or reordered items"
+    putter_waits(
+        |buffer| {
+            let first = buffer.try_get().expect("try_get failed on a full buffer");
+            vec![first, buffer.get().expect("get failed on an open buffer")]
+        },
+        |_| Vec::new(),
     );
 }
 

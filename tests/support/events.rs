@@ -3,15 +3,26 @@
 //! its fields as text and the OS thread that emitted it.
 //!
 //! Used by the model scenarios over the whole pipeline
-//! (`tests/support/pipeline.rs`, under loom and shuttle) and by
+//! (`tests/support/pipeline.rs` and `pipeline_drop.rs`, under loom and
+//! shuttle, through [`capture`] and [`with_capture`]) and by
 //! `tests/pipeline_events.rs` (std threads), which mounts this file alone:
 //! it depends on nothing else in `support/`.
+//!
+//! The model threads of loom and shuttle all run on the test's OS thread,
+//! one at a time, so the events arrive in execution order. Under loom a
+//! thread-local default subscriber set inside the model sees every model
+//! thread's events; shuttle gives each of its tasks the default that was
+//! current when the run began, so a shuttle run is wrapped in
+//! [`with_capture`] (the model harness does it for every shuttle run).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context, Layer};
+use tracing::subscriber::DefaultGuard;
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 /// One `prodcon` event: its fields as text and the OS thread that emitted
 /// it (under loom and shuttle every model thread runs on the test's).
@@ -82,4 +93,56 @@ where
             fields: fields.0,
         });
     }
+}
+
+/// The events of one model execution, in the order they were emitted.
+pub type Log = Arc<Mutex<Vec<Captured>>>;
+
+thread_local! {
+    /// The log installed by [`with_capture`] around a whole run.
+    static AMBIENT: RefCell<Option<Log>> = const { RefCell::new(None) };
+}
+
+/// A subscriber that records every `prodcon` event into `log`.
+fn recording(log: Log) -> impl tracing::Subscriber + Send + Sync + 'static {
+    tracing_subscriber::registry()
+        .with(Recorder(move |captured| log.lock().unwrap().push(captured)))
+}
+
+/// Runs `f` (a whole shuttle run) with a recording subscriber as this OS
+/// thread's default; [`capture`] then hands each execution that log,
+/// cleared.
+pub fn with_capture<R>(f: impl FnOnce() -> R) -> R {
+    let log = Log::default();
+    AMBIENT.with(|ambient| *ambient.borrow_mut() = Some(Arc::clone(&log)));
+    let result = tracing::subscriber::with_default(recording(log), f);
+    AMBIENT.with(|ambient| *ambient.borrow_mut() = None);
+    result
+}
+
+/// This execution's events: the log of [`with_capture`], cleared
+/// (shuttle), or a new log recorded by a thread-local default subscriber
+/// that the returned guard keeps installed (loom).
+pub fn capture() -> (Log, Option<DefaultGuard>) {
+    match AMBIENT.with(|ambient| ambient.borrow().clone()) {
+        Some(log) => {
+            log.lock().unwrap().clear();
+            (log, None)
+        }
+        None => {
+            let log = Log::default();
+            let guard = tracing::subscriber::set_default(recording(Arc::clone(&log)));
+            (log, Some(guard))
+        }
+    }
+}
+
+/// The events of `log` named `name`.
+pub fn named(log: &Log, name: &str) -> Vec<Captured> {
+    log.lock()
+        .unwrap()
+        .iter()
+        .filter(|captured| captured.name() == name)
+        .cloned()
+        .collect()
 }

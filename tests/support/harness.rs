@@ -12,19 +12,21 @@
 //! it with the configuration and the executions explored, and shuttle
 //! derives each run's seed from it.
 //!
-//! Where things are: the declarations of the buffer, timeout, batch and
-//! pipeline properties are in `loom-tests/{buffer,timeouts,batch,pipeline}.rs`,
-//! each compiled as one test target (`model_buffer`, `model_timeouts`,
-//! `model_batch`, `model_pipeline`) that holds the loom models under
-//! `--cfg loom` and the shuttle tests under `--cfg shuttle`; a property
-//! shuttle alone checks is a declaration without a `loom:` line. The bug
-//! catalog's rejections are declared with [`catches!`] in
-//! `loom-tests/bug_catalog.rs` (`model_bug_catalog`). What is neither a
-//! property nor a catalog entry stays in plain shuttle tests:
-//! `tests/shuttle_pipeline.rs` (the size sweep, bug (h)) and
-//! `tests/shuttle_replay.rs` (a failure's schedule replays). The runners
-//! are `support/loom_runner.rs` (bounds fixed in code) and
-//! `support/shuttle_runner.rs` (a seed per run name).
+//! Where things are: every declaration is in a module of the one model
+//! target, `models` (`loom-tests/main.rs`), which holds the loom tests
+//! under `--cfg loom` and the shuttle tests under `--cfg shuttle`; a
+//! property shuttle alone checks is a declaration without a `loom:` line.
+//! The properties of the buffer, timeouts, batches, the pipeline, the
+//! split pair, the spurious-wakeup paths, the pipeline's drop and
+//! linearizability are declared with [`model!`]; the toy bug catalog's
+//! rejections with [`catches!`] (`loom-tests/bug_catalog.rs`); the faults
+//! of the real code, switched on with `prodcon::model::inject`, with
+//! [`rejects!`] (`loom-tests/catalog.rs`, and the split pair's, the
+//! paths' and linearizability's). What is neither a property nor a
+//! catalog entry stays in plain shuttle tests: `tests/shuttle_pipeline.rs`
+//! (the size sweep, bug (h)) and `tests/shuttle_replay.rs` (a failure's
+//! schedule replays). The runners are `support/loom_runner.rs` (bounds
+//! fixed in code) and `support/shuttle_runner.rs` (a seed per run name).
 //!
 //! # Syntax
 //!
@@ -36,6 +38,7 @@
 //!         loom: bound(4) with (args...);
 //!         shuttle: random(40_000), pct(40_000, 3) with (args...), (args...);
 //!         shuttle: pct(20_000, 2) with (args...); // zero or more shuttle lines
+//!         around: check_fn;                     // optional
 //!     }
 //!
 //!     /// The next property.
@@ -50,6 +53,10 @@
 //! - `shuttle: S, ... with (A1), (A2), ...` runs `scenario_fn(Ai)` under
 //!   each schedule `S`: `random(iterations)` or `pct(iterations, depth)`.
 //! - Arguments are evaluated afresh in every execution.
+//! - `around: check_fn` calls `check_fn(runs)`, where `runs` is a closure
+//!   that makes every run of the test: a property of all the executions
+//!   together (that some execution reached an ending, say), which
+//!   `check_fn` asserts after `runs` returns.
 //! - A declaration without `loom:` lines produces no loom test, one without
 //!   `shuttle:` lines no shuttle test: a declared test always runs a model.
 
@@ -95,7 +102,7 @@ pub fn shuttle_run<F>(name: &str, schedule: Schedule, model: F)
 where
     F: Fn() + Send + Sync + 'static,
 {
-    super::pipeline::with_event_capture(|| super::shuttle_runner::run(name, schedule, model));
+    super::events::with_capture(|| super::shuttle_runner::run(name, schedule, model));
 }
 
 /// How a checker searches one configuration: loom's preemption bound
@@ -154,6 +161,70 @@ where
     assert_failure(&rejects(&name, search, buggy), expected);
 }
 
+/// Runs `model` with every mutation switch off (it must pass), then with
+/// `fault` switched on (the checker must reject it with a message
+/// containing `expected`), both with the same loom bound, or the same
+/// shuttle schedule and seed; prints the execution that failed. Under
+/// shuttle both runs are seeded from `seed` if given, else from `run` and
+/// the schedule, and the crate's `tracing` events are captured throughout,
+/// for the scenarios over the pipeline.
+pub fn reject<F>(
+    run: &str,
+    seed: Option<&str>,
+    search: Search,
+    fault: prodcon::model::Fault,
+    model: F,
+    expected: &str,
+) where
+    F: Fn() + Send + Sync + Copy + 'static,
+{
+    #[cfg(loom)]
+    use super::loom_runner::{assert_failure, check as pass, rejects};
+    #[cfg(shuttle)]
+    use super::shuttle_runner::{assert_failure, rejects, run as pass};
+    #[cfg(loom)]
+    let (clean, faulty, capture) = {
+        let _ = seed; // loom's search does not depend on a name
+        (
+            format!("{run}/clean"),
+            format!("{run}/{fault:?}"),
+            |f: &mut dyn FnMut()| f(),
+        )
+    };
+    #[cfg(shuttle)]
+    let (clean, faulty, capture) = {
+        let name = seed.map_or_else(|| format!("{run}/{search:?}"), String::from);
+        let capture = |f: &mut dyn FnMut()| super::events::with_capture(f);
+        (name.clone(), name, capture)
+    };
+    capture(&mut || {
+        pass(&clean, search, model);
+        let (failure, execution) = counting(
+            |counted| prodcon::model::inject(&[fault], || rejects(&faulty, search, counted)),
+            model,
+        );
+        eprintln!("{run} {search:?}: {fault:?} rejected in execution {execution}: {failure}");
+        assert_failure(&failure, expected);
+    });
+}
+
+/// Calls `f` with `model` wrapped to count its executions; returns what
+/// `f` returned and the count.
+fn counting<F, R>(f: impl FnOnce(Box<dyn Fn() + Send + Sync>) -> R, model: F) -> (R, usize)
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let executions = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&executions);
+    let result = f(Box::new(move || {
+        counter.fetch_add(1, Ordering::Relaxed);
+        model();
+    }));
+    (result, executions.load(Ordering::Relaxed))
+}
+
 /// Declares model tests; see the [module documentation](self).
 // `support/` is mounted by targets that declare no model.
 #[allow(unused_macros)]
@@ -163,37 +234,42 @@ macro_rules! model {
         $name:ident = $body:path {
             $(loom: $lb:ident $(($ln:expr))? with ($($la:expr),* $(,)?);)*
             $(shuttle: $($s:ident($($sa:expr),*)),+ with $(($($xa:expr),* $(,)?)),+;)*
+            $(around: $around:path;)?
         }
     )*) => {$(
-        $crate::support::harness::model!(@test [$(#[$attr])*] loom $name $body
+        $crate::support::harness::model!(@test [$(#[$attr])*] loom $name $body [$($around)?]
             [$([$crate::support::harness::$lb($($ln)?)] ($($la),*))*]);
-        $crate::support::harness::model!(@test [$(#[$attr])*] shuttle $name $body
+        $crate::support::harness::model!(@test [$(#[$attr])*] shuttle $name $body [$($around)?]
             [$([$($crate::support::harness::$s($($sa),*)),+] $(($($xa),*))+)*]);
     )*};
-    (@test [$($attr:tt)*] $checker:ident $name:ident $body:path []) => {};
-    (@test [$($attr:tt)*] $checker:ident $name:ident $body:path
+    (@test [$($attr:tt)*] $checker:ident $name:ident $body:path [$($around:path)?] []) => {};
+    (@test [$($attr:tt)*] $checker:ident $name:ident $body:path [$($around:path)?]
         [$([$($search:expr),+] $(($($a:expr),*))+)+]) => {
         $($attr)*
         #[cfg($checker)]
         #[test]
         fn $name() {
-            $(
-                let searches = [$($search),+];
+            $crate::support::harness::model!(@around [$($around)?] {
                 $(
-                    for search in searches {
-                        $crate::support::harness::explore(
-                            &$crate::support::harness::run_name(
-                                stringify!($name),
-                                stringify!($($a),*),
-                            ),
-                            search,
-                            move || $body($($a),*),
-                        );
-                    }
+                    let searches = [$($search),+];
+                    $(
+                        for search in searches {
+                            $crate::support::harness::explore(
+                                &$crate::support::harness::run_name(
+                                    stringify!($name),
+                                    stringify!($($a),*),
+                                ),
+                                search,
+                                move || $body($($a),*),
+                            );
+                        }
+                    )+
                 )+
-            )+
+            });
         }
     };
+    (@around [] $runs:block) => { $runs };
+    (@around [$around:path] $runs:block) => { $around(|| $runs) };
 }
 
 pub(crate) use model;
@@ -256,3 +332,83 @@ macro_rules! catches {
 }
 
 pub(crate) use catches;
+
+/// Declares tests of the mutation switches of the real code
+/// (`prodcon::model::Fault`): each line runs a scenario with every switch
+/// off, which must pass, then with the declaration's fault switched on,
+/// which the checker must reject with a message containing the expected
+/// text, both with the same bound (loom) or schedule and seed (shuttle) —
+/// so the rejection is the fault's doing, not the scenario's.
+///
+/// ```text
+/// rejects! {
+///     /// What the fault breaks (becomes the test's doc).
+///     name = SomeFault, "expected message" {
+///         loom: exhaustive => scenario(args...);          // zero or more
+///         loom: bound(2) => scenario(args...);
+///         shuttle: random(1_000) => scenario(args...);    // zero or more
+///         shuttle: random(1_000), pct(1_000, 3) => scenario(args...);
+///         shuttle: random(1_000) seeded "seed name" => scenario(args...);
+///     }
+/// }
+/// ```
+///
+/// `SomeFault` names a variant of `prodcon::model::Fault`; a scenario is
+/// any call, evaluated afresh in every execution. A shuttle line's runs
+/// are seeded from the test's name, the call and the schedule, or, with
+/// `seeded`, from the given name: for a fault whose first failure takes
+/// one of two forms depending on the schedule, where the seed is part of
+/// what the test shows (the doc comment says so). The macro also defines
+/// `REJECTED`, the faults with at least one line for the checker of the
+/// build, so that a module can check that a list of faults is covered.
+/// Use it once per module.
+#[allow(unused_macros)]
+macro_rules! rejects {
+    ($(
+        $(#[$attr:meta])*
+        $name:ident = $fault:ident, $expected:literal {
+            $(loom: $lb:ident $(($ln:expr))? => $lcall:expr;)*
+            $(shuttle: $($s:ident($($sa:expr),*)),+ $(seeded $seed:literal)? => $scall:expr;)*
+        }
+    )*) => {
+        $(
+            $crate::support::harness::rejects!(@test [$(#[$attr])*] loom $name $fault, $expected
+                [$([$crate::support::harness::$lb($($ln)?)] [] ($lcall))*]);
+            $crate::support::harness::rejects!(@test [$(#[$attr])*] shuttle $name $fault, $expected
+                [$([$($crate::support::harness::$s($($sa),*)),+] [$($seed)?] ($scall))*]);
+        )*
+        /// The faults that a test of this module rejects under loom.
+        #[cfg(loom)]
+        #[allow(dead_code)]
+        const REJECTED: &[::prodcon::model::Fault] =
+            &[$($((::prodcon::model::Fault::$fault, stringify!($lcall)).0,)*)*];
+        /// The faults that a test of this module rejects under shuttle.
+        #[cfg(shuttle)]
+        #[allow(dead_code)]
+        const REJECTED: &[::prodcon::model::Fault] =
+            &[$($((::prodcon::model::Fault::$fault, stringify!($scall)).0,)*)*];
+    };
+    (@test [$($attr:tt)*] $checker:ident $name:ident $fault:ident, $expected:literal []) => {};
+    (@test [$($attr:tt)*] $checker:ident $name:ident $fault:ident, $expected:literal
+        [$([$($search:expr),+] [$($seed:literal)?] ($call:expr))+]) => {
+        $($attr)*
+        #[cfg($checker)]
+        #[test]
+        fn $name() {
+            $(
+                for search in [$($search),+] {
+                    $crate::support::harness::reject(
+                        &$crate::support::harness::run_name(stringify!($name), stringify!($call)),
+                        None$(.or(Some($seed)))?,
+                        search,
+                        ::prodcon::model::Fault::$fault,
+                        move || $call,
+                        $expected,
+                    );
+                }
+            )+
+        }
+    };
+}
+
+pub(crate) use rejects;

@@ -1,7 +1,8 @@
 //! Shared by the model tests (`loom-tests/`, `tests/shuttle_*.rs`): the
 //! buffer interface the models are written against, the known-buggy
 //! buffers, the scenarios, the runners of both checkers and the
-//! declaration macro that drives them ([`harness::model!`]).
+//! declaration macros that drive them ([`harness::model!`], `catches!`,
+//! `rejects!`).
 //!
 //! The scenarios spawn their threads through [`thread`], the model
 //! checker's own, so the same scenario runs under loom or under shuttle
@@ -14,6 +15,7 @@ pub use loom::thread;
 pub use shuttle::thread;
 
 pub mod catalog_scenarios;
+pub mod channel;
 pub mod events;
 pub mod faulty;
 pub mod harness;
@@ -21,6 +23,7 @@ pub mod harness;
 pub mod loom_runner;
 pub mod paths;
 pub mod pipeline;
+pub mod pipeline_drop;
 pub mod queue;
 pub mod scenarios;
 #[cfg(shuttle)]

@@ -2,22 +2,17 @@
 //! a test-tree orchestrator that implements the same graceful-shutdown
 //! protocol with an injectable bug (h), one poison pill too few.
 //!
-//! The real system is observed through its `tracing` events. The model
-//! threads of loom and shuttle all run on the test's OS thread, one at a
-//! time, so the events arrive in execution order. Under loom, a
-//! thread-local default subscriber set inside the model sees every worker's
-//! events. shuttle gives each of its tasks the default that was current
-//! when the run began, so a shuttle test wraps its run in
-//! [`with_event_capture`].
+//! The real system is observed through its `tracing` events
+//! ([`super::events::capture`]; a shuttle run is wrapped in
+//! [`super::events::with_capture`]).
 
-use super::events::{Captured, Recorder};
+use super::events::{self, Log};
 use super::scenarios::assert_exactly_once;
 use super::thread;
 use prodcon::{ProducerConsumerSystem, Report, SharedBuffer};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use tracing::subscriber::DefaultGuard;
-use tracing_subscriber::layer::SubscriberExt;
 
 /// What a consumer does with each item.
 #[derive(Clone, Copy, Debug)]
@@ -59,67 +54,18 @@ pub trait Pipeline: Sized {
 // The real system, observed through its events.
 // ---------------------------------------------------------------------------
 
-/// What the model scenarios read of an event: its name and the worker
-/// (producer or consumer id) it names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Event {
-    name: String,
-    worker: Option<u64>,
-}
-
-/// The capture layer, recording into `events`.
-fn capture(events: Arc<Mutex<Vec<Event>>>) -> impl tracing::Subscriber + Send + Sync + 'static {
-    tracing_subscriber::registry().with(Recorder(move |captured: Captured| {
-        let worker = captured
-            .number("consumer")
-            .or_else(|| captured.number("producer"));
-        events.lock().unwrap().push(Event {
-            name: captured.name().to_owned(),
-            worker: worker.map(|id| id as u64),
-        });
-    }))
-}
-
-thread_local! {
-    /// The capture installed by `with_event_capture` around a whole run.
-    static AMBIENT: std::cell::RefCell<Option<Arc<Mutex<Vec<Event>>>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Runs `f` (a whole shuttle run) with a capturing subscriber as this OS
-/// thread's default; `Real` then records into it, clearing it at the start
-/// of every execution.
-pub fn with_event_capture<R>(f: impl FnOnce() -> R) -> R {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    AMBIENT.with(|ambient| *ambient.borrow_mut() = Some(Arc::clone(&events)));
-    let result = tracing::subscriber::with_default(capture(events), f);
-    AMBIENT.with(|ambient| *ambient.borrow_mut() = None);
-    result
-}
-
 pub struct Real {
     system: ProducerConsumerSystem<u32>,
     handled: Vec<Arc<Mutex<Vec<u32>>>>,
     failed: Arc<Mutex<Vec<u32>>>,
-    events: Arc<Mutex<Vec<Event>>>,
+    events: Log,
     consumers: usize,
     _subscriber: Option<DefaultGuard>,
 }
 
 impl Pipeline for Real {
     fn start(capacity: usize, sources: Vec<Vec<u32>>, consumers: &[ConsumerKind]) -> Self {
-        let ambient = AMBIENT.with(|ambient| ambient.borrow().clone());
-        let (events, guard) = match ambient {
-            Some(events) => {
-                events.lock().unwrap().clear();
-                (events, None)
-            }
-            None => {
-                let events = Arc::new(Mutex::new(Vec::new()));
-                let subscriber = capture(Arc::clone(&events));
-                (events, Some(tracing::subscriber::set_default(subscriber)))
-            }
-        };
+        let (events, guard) = events::capture();
         let mut system = ProducerConsumerSystem::new(capacity).expect("capacity > 0");
         for source in sources {
             system.add_producer(source).expect("before start");
@@ -190,7 +136,7 @@ fn outcome(
     report: Report<u32>,
     handled: &[Arc<Mutex<Vec<u32>>>],
     failed: &Mutex<Vec<u32>>,
-    events: &Mutex<Vec<Event>>,
+    events: &Log,
     consumers: usize,
 ) -> Outcome {
     let stats = &report.stats;
@@ -203,8 +149,13 @@ fn outcome(
     let mut after_pill = 0;
     let mut done: BTreeMap<u64, bool> = BTreeMap::new();
     for event in events.iter() {
-        let Some(worker) = event.worker else { continue };
-        match event.name.as_str() {
+        let worker = event
+            .number("consumer")
+            .or_else(|| event.number("producer"));
+        let Some(worker) = worker.map(|id| id as u64) else {
+            continue;
+        };
+        match event.name() {
             "poison_pill" => {
                 pills[worker as usize - 1] += 1;
                 done.insert(worker, true);

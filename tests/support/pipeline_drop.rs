@@ -1,8 +1,7 @@
 //! Model scenarios for the ways a running `ProducerConsumerSystem` ends
 //! without a full drain: dropped while running, and the graceful shutdown
-//! whose deadline passes. Shared by `loom-tests/pipeline_drop.rs` and
-//! `tests/shuttle_pipeline_drop.rs`, each of which includes this file by
-//! path.
+//! whose deadline passes, declared for loom and shuttle in
+//! `loom-tests/pipeline_drop.rs`.
 //!
 //! What the scenarios observe is what a user can observe: the items each
 //! handler consumer received (recorded by the handler), the `prodcon`
@@ -11,89 +10,14 @@
 //! `log_items`), the report of a shutdown, and a `StatsHandle` that outlives
 //! the system.
 //!
-//! Events: the model threads of loom and shuttle all run on the test's OS
-//! thread, one at a time. Under loom a thread-local default subscriber set
-//! inside the model sees every model thread's events; shuttle gives each of
-//! its tasks the default that was current when the run began, so a shuttle
-//! test wraps its whole run in [`with_event_capture`].
-#![allow(dead_code, unreachable_pub)]
+//! The events are captured by [`super::events::capture`].
 
+use super::events::{Log, capture, named};
 use prodcon::{Ending, ProducerConsumerSystem, StatsHandle};
-use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tracing::field::{Field, Visit};
 use tracing::subscriber::DefaultGuard;
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-
-type Events = Arc<Mutex<Vec<BTreeMap<String, String>>>>;
-
-struct Fields(BTreeMap<String, String>);
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-}
-
-struct Capture(Events);
-
-impl<S: tracing::Subscriber> Layer<S> for Capture {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() == "prodcon" {
-            let mut fields = Fields(BTreeMap::new());
-            event.record(&mut fields);
-            self.0.lock().unwrap().push(fields.0);
-        }
-    }
-}
-
-thread_local! {
-    /// The capture installed by `with_event_capture` around a whole run.
-    static AMBIENT: std::cell::RefCell<Option<Events>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Runs `f` (a whole shuttle run) with a capturing subscriber as this OS
-/// thread's default; each execution clears it when it starts.
-pub fn with_event_capture<R>(f: impl FnOnce() -> R) -> R {
-    let events = Events::default();
-    AMBIENT.with(|ambient| *ambient.borrow_mut() = Some(Arc::clone(&events)));
-    let subscriber = tracing_subscriber::registry().with(Capture(events));
-    let result = tracing::subscriber::with_default(subscriber, f);
-    AMBIENT.with(|ambient| *ambient.borrow_mut() = None);
-    result
-}
-
-/// This execution's events: the ambient capture (shuttle), or a new
-/// thread-local subscriber kept alive by the returned guard (loom).
-fn capture_events() -> (Events, Option<DefaultGuard>) {
-    match AMBIENT.with(|ambient| ambient.borrow().clone()) {
-        Some(events) => {
-            events.lock().unwrap().clear();
-            (events, None)
-        }
-        None => {
-            let events = Events::default();
-            let subscriber = tracing_subscriber::registry().with(Capture(Arc::clone(&events)));
-            (events, Some(tracing::subscriber::set_default(subscriber)))
-        }
-    }
-}
-
-fn named(events: &Events, name: &str) -> Vec<BTreeMap<String, String>> {
-    events
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|e| e.get("event").map(String::as_str) == Some(name))
-        .cloned()
-        .collect()
-}
 
 /// Producer `p` (0-based) yields `p * 100 + i` for `i < per_producer`.
 fn sources(producers: usize, per_producer: usize) -> Vec<Vec<u32>> {
@@ -104,12 +28,15 @@ fn sources(producers: usize, per_producer: usize) -> Vec<Vec<u32>> {
 
 /// A started system whose `consumers` handler consumers record what they
 /// receive into `handled`, with `log_items` on (so that `item_dropped`
-/// names the item).
+/// names the item), and the events of this execution.
 struct Running {
     system: ProducerConsumerSystem<u32>,
     sources: Vec<Vec<u32>>,
     handled: Arc<Mutex<Vec<u32>>>,
     stats: StatsHandle,
+    events: Log,
+    /// Keeps the capture installed (loom) until the scenario ends.
+    _capture: Option<DefaultGuard>,
 }
 
 fn start(
@@ -119,6 +46,7 @@ fn start(
     consumers: usize,
     retry: Option<Duration>,
 ) -> Running {
+    let (events, guard) = capture();
     let sources = sources(producers, per_producer);
     let mut system = ProducerConsumerSystem::new(capacity).expect("capacity > 0");
     system.log_items().expect("before start");
@@ -142,6 +70,8 @@ fn start(
         sources,
         handled,
         stats,
+        events,
+        _capture: guard,
     }
 }
 
@@ -178,26 +108,20 @@ pub fn drop_conserves_items(
     per_producer: usize,
     consumers: usize,
 ) {
-    let (events, _guard) = capture_events();
-    let Running {
-        system,
-        sources,
-        handled,
-        stats,
-    } = start(capacity, producers, per_producer, consumers, None);
-    drop(system);
+    let run = start(capacity, producers, per_producer, consumers, None);
+    drop(run.system);
 
-    let dropped: Vec<u32> = named(&events, "item_dropped")
+    let dropped: Vec<u32> = named(&run.events, "item_dropped")
         .iter()
-        .map(|e| e["item"].parse().expect("the item's Debug text"))
+        .map(|e| e.number("item").expect("the item's Debug text") as u32)
         .collect();
-    let complete = named(&events, "shutdown_complete");
+    let complete = named(&run.events, "shutdown_complete");
     assert_eq!(complete.len(), 1, "one shutdown_complete per drop");
-    assert_eq!(complete[0]["mode"], "drop");
-    assert_eq!(complete[0]["undelivered"], dropped.len().to_string());
+    assert_eq!(complete[0].text("mode"), Some("drop"));
+    assert_eq!(complete[0].number("undelivered"), Some(dropped.len()));
 
-    let handled = handled.lock().unwrap().clone();
-    let after = stats.snapshot();
+    let handled = run.handled.lock().unwrap().clone();
+    let after = run.stats.snapshot();
     assert_eq!(after.total_consumed, handled.len(), "total_consumed");
     assert_eq!(
         after.items_in_transit,
@@ -207,38 +131,79 @@ pub fn drop_conserves_items(
     assert_eq!(after.buffer_size, 0, "buffer left non-empty");
     let mut ended = handled;
     ended.extend(&dropped);
-    assert_exactly_once(ended, taken(&sources, &stats));
+    assert_exactly_once(ended, taken(&run.sources, &run.stats));
 }
 
-/// How often each ending was reached, across the executions of one run.
+/// How often each ending was reached, across the executions of one test.
 #[derive(Debug, Default)]
-pub struct Endings {
-    pub drained: AtomicUsize,
-    pub deadline_passed: AtomicUsize,
+struct Endings {
+    drained: AtomicUsize,
+    deadline_passed: AtomicUsize,
 }
 
-/// `shutdown_graceful_timeout` under the model timer (started by the
-/// caller, with at least one firing): the timer may fire the deadline at
-/// any point of the drain, or not at all. Producers retry their puts
-/// without a deadline (`Duration::MAX`), so the shutdown's deadline is the
-/// only timed wait. Either way every item taken from a source is handled
-/// or undelivered, exactly once; drained means every item handled and
-/// nothing undelivered; a passed deadline is reported by its event. Counts
-/// the ending reached in `endings`, so that the caller can check that the
-/// checker explored both.
+thread_local! {
+    /// The endings reached by [`graceful_timeout_conserves_items`] on this
+    /// OS thread: loom and shuttle run every model thread of a test on the
+    /// test's own.
+    static ENDINGS: Endings = Endings::default();
+}
+
+/// Runs `runs` (the model runs of one test), then asserts that
+/// [`graceful_timeout_conserves_items`] reached both endings in them.
+pub fn reaching_both_endings(runs: impl FnOnce()) {
+    let (drained, passed) = endings_of(runs);
+    assert!(drained > 0, "no execution drained in time");
+    assert!(passed > 0, "no execution reached the deadline");
+}
+
+/// Runs `runs`, then asserts that the deadline passed in at least one
+/// execution of [`graceful_timeout_conserves_items`].
+pub fn reaching_the_deadline(runs: impl FnOnce()) {
+    let (_, passed) = endings_of(runs);
+    assert!(passed > 0, "no execution reached the deadline");
+}
+
+/// Runs `runs` and counts the endings reached in them: (drained, deadline
+/// passed).
+fn endings_of(runs: impl FnOnce()) -> (usize, usize) {
+    let take = || {
+        ENDINGS.with(|endings| {
+            (
+                endings.drained.swap(0, Ordering::Relaxed),
+                endings.deadline_passed.swap(0, Ordering::Relaxed),
+            )
+        })
+    };
+    take();
+    runs();
+    let (drained, passed) = take();
+    eprintln!("graceful_timeout: {drained} drained, {passed} deadline passed");
+    (drained, passed)
+}
+
+/// `shutdown_graceful_timeout` under the model timer (started here, with
+/// one firing): the timer may fire the deadline at any point of the drain,
+/// or not at all. Producers retry their puts without a deadline
+/// (`Duration::MAX`), so the shutdown's deadline is the only timed wait.
+/// Either way every item taken from a source is handled or undelivered,
+/// exactly once; drained means every item handled and nothing undelivered;
+/// a passed deadline is reported by its event. Counts the ending reached,
+/// so that [`reaching_both_endings`] can check that the checker explored
+/// both.
 pub fn graceful_timeout_conserves_items(
     capacity: usize,
     producers: usize,
     per_producer: usize,
     consumers: usize,
-    endings: &Endings,
 ) {
-    let (events, _guard) = capture_events();
+    let timer = prodcon::model::Timer::start(1);
     let Running {
         system,
         sources,
         handled,
         stats,
+        events,
+        _capture,
     } = start(
         capacity,
         producers,
@@ -262,11 +227,11 @@ pub fn graceful_timeout_conserves_items(
             assert!(report.undelivered.is_empty(), "undelivered after a drain");
             let all: Vec<u32> = sources.iter().flatten().copied().collect();
             assert_exactly_once(handled.clone(), all);
-            endings.drained.fetch_add(1, Ordering::Relaxed);
+            ENDINGS.with(|endings| endings.drained.fetch_add(1, Ordering::Relaxed));
         }
         Ending::DeadlinePassed => {
             assert_eq!(passed, 1, "one deadline_passed event");
-            endings.deadline_passed.fetch_add(1, Ordering::Relaxed);
+            ENDINGS.with(|endings| endings.deadline_passed.fetch_add(1, Ordering::Relaxed));
         }
         other => panic!("unexpected ending {other:?}"),
     }
@@ -274,4 +239,5 @@ pub fn graceful_timeout_conserves_items(
     let mut ended = handled;
     ended.extend(&report.undelivered);
     assert_exactly_once(ended, taken(&sources, &stats));
+    timer.stop();
 }

@@ -1,7 +1,7 @@
 //! The sequential specification of `SharedBuffer<u32>`: one reference model
 //! for every operation of the buffer, used by the single-threaded
-//! proptests (`tests/buffer_proptest.rs`, `tests/batch_proptest.rs`) and by
-//! the linearizability checker (`tests/support/lin/`).
+//! proptests (`tests/buffer_proptest.rs`) and by the linearizability
+//! checker (`tests/support/lin/`).
 //!
 //! Plain std Rust on purpose: no facade, no model checker, so that it is
 //! the same specification under every runner.

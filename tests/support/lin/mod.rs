@@ -4,8 +4,8 @@
 //! (`tests/support/spec.rs`), and the buffers it runs against.
 //!
 //! Used by `tests/lin_checker.rs` (the checker's own tests),
-//! `tests/lin_std.rs` (real threads), `tests/shuttle_lin.rs` and
-//! `loom-tests/lin.rs`; the recorder picks the runner's threads and atomic
+//! `tests/lin_std.rs` (real threads) and `loom-tests/lin.rs` (loom and
+//! shuttle); the recorder picks the runner's threads and atomic
 //! clock by cfg, so the same code records under std, shuttle and loom.
 #![allow(dead_code, unreachable_pub)]
 

@@ -79,9 +79,13 @@ impl Target for Real {
             },
             Op::GetManyInto(max) => {
                 let mut out = vec![u32::MAX];
+                // The vector already holds a marker item, which must stay.
                 match buffer.get_many_into(&mut out, max) {
                     Ok(n) => Ret::GotInto(n, out),
-                    Err(GetError) => Ret::ClosedAndEmpty,
+                    Err(GetError) => {
+                        assert_eq!(out, vec![u32::MAX], "a failed call changed the vector");
+                        Ret::ClosedAndEmpty
+                    }
                 }
             }
             Op::Close => Ret::Bool(buffer.close()),
