@@ -16,7 +16,7 @@
 //! the same close-and-drain as the pipeline's forceful shutdown) called by
 //! the right drop: the model-checked buffer does all the waking. What is
 //! new here is which drop is the last one, a count per side, and that is
-//! model-checked too (`loom-tests/channel.rs`, `tests/shuttle_channel.rs`).
+//! model-checked too (`loom-tests/channel.rs`, under loom and shuttle).
 //!
 //! The explicit calls stay: either side may [`close`](Sender::close)
 //! early, receivers can [`drain`](Receiver::drain), mark items

@@ -138,8 +138,8 @@ pub enum Fault {
     /// looking whether there is room. A spurious wakeup of a putter on a
     /// full buffer overfills it; the debug assertion in `Shared::finish_put`
     /// reports "more items than capacity". Only a spurious wakeup that
-    /// reaches a putter shows it (the `models` target's `paths::` and `shuttle_paths`,
-    /// `catches_a_put_with_if_not_while`), which the catalog's scenarios
+    /// reaches a putter shows it (`catches_a_put_with_if_not_while` in the `models`
+    /// target's `paths::`, under loom and shuttle), which the catalog's scenarios
     /// never deliver; it is therefore not in [`Fault::CATALOG`].
     PutIfNotWhile,
 
@@ -147,31 +147,31 @@ pub enum Fault {
     /// The last [`Sender`](crate::Sender)'s drop does not close the buffer,
     /// so nothing wakes the receivers blocked on it and none of them ever
     /// sees the end: the models report a **deadlock**
-    /// (`catches_a_sender_drop_that_skips_the_close` in the `models` target's `channel::`
-    /// and `shuttle_channel` tests, and `..._exhaustive` in the `models` target's `channel::`).
+    /// (`catches_a_sender_drop_that_skips_the_close`, loom and shuttle, and
+    /// `..._exhaustive`, loom, in the `models` target's `channel::`).
     SenderDropSkipsClose,
     /// The last [`Receiver`](crate::Receiver)'s drop does not close the
     /// buffer, so a sender blocked on the full buffer is never woken and
     /// never gets its item back: the models report a **deadlock**
-    /// (`catches_a_receiver_drop_that_skips_the_close` in the `models` target's `channel::`
-    /// and `shuttle_channel`).
+    /// (`catches_a_receiver_drop_that_skips_the_close` in the `models`
+    /// target's `channel::`, loom and shuttle).
     ReceiverDropSkipsClose,
     /// A clone of a handle does not count itself, so the count is one short
     /// per clone and the first drop of a side looks like its last: the
     /// buffer closes while senders are alive, and a send on a live sender
     /// fails. The models report an **early close**
-    /// (`catches_a_handle_count_off_by_one` in the `models` target's `channel::` and
-    /// `shuttle_channel`).
+    /// (`catches_a_handle_count_off_by_one` in the `models` target's
+    /// `channel::`, loom and shuttle).
     HandleCountOffByOne,
     /// A handle's drop counts itself out with a load and a store instead of
     /// one read-modify-write: two handles of a side dropped at once both
     /// read 2 and store 1, neither sees itself last, and the buffer never
     /// closes. A receiver waits forever: the models report a **deadlock**
-    /// (`catches_a_racy_handle_count` and `..._exhaustive` in
-    /// the `models` target's `channel::`, `catches_a_racy_handle_count` in `shuttle_channel`).
+    /// (`catches_a_racy_handle_count`, loom and shuttle, and `..._exhaustive`,
+    /// loom, in the `models` target's `channel::`).
     /// Where a clone also races the drop, a lost increment closes the
     /// buffer early instead: **early close**
-    /// (`shuttle_channel`'s `catches_a_racy_handle_count_when_clones_race_drops`).
+    /// (`channel::catches_a_racy_handle_count_when_clones_race_drops`, shuttle).
     /// Only an interleaving shows either.
     HandleCountRace,
 }
