@@ -13,7 +13,7 @@ use crate::sync::{Arc, Mutex, thread};
 
 /// What a consumer does with each item.
 pub(crate) enum Sink<T> {
-    /// Appends it to the system's shared destination (the seed's
+    /// Appends it to the system's shared destination (the Python original's
     /// lock-guarded list).
     Collect(Arc<Mutex<Vec<T>>>),
     /// Hands it to a user handler, which owns it from then on.

@@ -2,8 +2,8 @@
 //!
 //! Every event goes through [`tracing`] with target `"prodcon"` and a field
 //! `event` holding one of the stable names below; the other fields carry the
-//! numbers. A subscriber renders them (the demo prints them in the seed
-//! system's format); with no subscriber they cost next to nothing.
+//! numbers. A subscriber renders them (the demo prints them in the
+//! format of the Python original); with no subscriber they cost next to nothing.
 //!
 //! | `event` | level | fields |
 //! | --- | --- | --- |

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Arc, Mutex};
 
-/// A snapshot of a pipeline's counters: the seed system's fields plus
+/// A snapshot of a pipeline's counters: the Python original's fields plus
 /// failures and per-worker counts.
 ///
 /// An item is counted as produced the moment its producer takes it from

@@ -106,7 +106,7 @@ impl<T> fmt::Debug for Report<T> {
 }
 
 /// N producers and M consumers around one bounded [`SharedBuffer`], with the
-/// seed system's lifecycle: register workers, [`start`](Self::start), then
+/// lifecycle of the Python original: register workers, [`start`](Self::start), then
 /// shut down gracefully (every item consumed, one poison pill per consumer)
 /// or at once (what is left comes back).
 ///
@@ -162,7 +162,7 @@ enum Phase<T> {
 }
 
 /// How long a producer's timed put waits before it reports a retry and
-/// tries again (the seed's `put(item, timeout=0.1)` loop).
+/// tries again (the Python original's `put(item, timeout=0.1)` loop).
 const DEFAULT_RETRY_INTERVAL: Duration = Duration::from_millis(100);
 
 impl<T: Send + 'static> ProducerConsumerSystem<T> {
@@ -337,7 +337,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
     }
 
     /// Sets how long each producer pauses before putting each item (the
-    /// seed's production delay). Zero by default.
+    /// Python original's production delay). Zero by default.
     ///
     /// # Errors
     ///
@@ -360,7 +360,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
     }
 
     /// Sets how long each consumer pauses on each item before handling it
-    /// (the seed's consumption delay). Zero by default.
+    /// (the Python original's consumption delay). Zero by default.
     ///
     /// # Errors
     ///
@@ -383,7 +383,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
     }
 
     /// Sets how long a producer's put waits on a full buffer before it
-    /// emits a `producer_retry` event and waits again (the seed's timed
+    /// emits a `producer_retry` event and waits again (the Python original's timed
     /// retry loop). 100 ms by default. Items are never dropped on a retry.
     ///
     /// # Errors
@@ -481,7 +481,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
             unreachable!("checked above")
         };
         events::system_started(producers.len(), consumers.len());
-        // Consumers first, as in the seed, so that they are waiting when
+        // Consumers first, as in the Python original, so that they are waiting when
         // the first items arrive.
         let consumers_done = Arc::new(Latch::new(consumers.len()));
         let consumers = consumers
@@ -563,7 +563,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         self.stats.clone()
     }
 
-    /// Shuts down the seed system's way, losing nothing: waits for every
+    /// Shuts down the Python original's way, losing nothing: waits for every
     /// producer to finish its source, puts one poison pill per consumer
     /// behind every buffered item, and joins the consumer threads. Each
     /// consumer stops at its pill and takes nothing after it, and the
