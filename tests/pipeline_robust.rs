@@ -1,18 +1,22 @@
-//! The pipeline's robustness contract (issue 15): dropping a running system
+//! The pipeline's robustness contract: dropping a running system
 //! stops and joins it and reports what it drops; live stats from another
 //! thread; the graceful shutdown with a deadline.
 #![cfg(not(any(loom, shuttle)))]
 
-use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, mpsc};
-use std::thread::{self, ThreadId};
+use std::thread;
 use std::time::Duration;
 
 use prodcon::{Ending, ProducerConsumerSystem, Stats, StatsHandle};
-use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::layer::SubscriberExt;
+
+// The tests' one capture layer, mounted alone: the rest of `support/` is
+// for the model checkers.
+#[path = "support/events.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod events;
+use events::{Captured, Recorder};
 
 /// Waits (polling) until `done` holds; fails instead of hanging.
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
@@ -31,48 +35,29 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 /// that reaches it, and a worker thread has no subscriber. The drop events
 /// are emitted on the thread that drops the system, so each test reads
 /// only its own thread's events.
-static EVENTS: Mutex<Vec<(ThreadId, BTreeMap<String, String>)>> = Mutex::new(Vec::new());
-
-struct Recorder;
-
-struct Fields(BTreeMap<String, String>);
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-}
-
-impl<S: tracing::Subscriber> Layer<S> for Recorder {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() == "prodcon" {
-            let mut fields = Fields(BTreeMap::new());
-            event.record(&mut fields);
-            let mut events = EVENTS.lock().unwrap_or_else(PoisonError::into_inner);
-            events.push((thread::current().id(), fields.0));
-        }
-    }
-}
+static EVENTS: Mutex<Vec<Captured>> = Mutex::new(Vec::new());
 
 fn record_events() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
-        let subscriber = tracing_subscriber::registry().with(Recorder);
+        let subscriber = tracing_subscriber::registry().with(Recorder(|event: Captured| {
+            EVENTS
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(event);
+        }));
         tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
     });
 }
 
 /// The events named `name` that this thread emitted.
-fn events_on_this_thread(name: &str) -> Vec<BTreeMap<String, String>> {
+fn events_on_this_thread(name: &str) -> Vec<Captured> {
     let me = thread::current().id();
     let events = EVENTS.lock().unwrap_or_else(PoisonError::into_inner);
     events
         .iter()
-        .filter(|(thread, e)| *thread == me && e.get("event").map(String::as_str) == Some(name))
-        .map(|(_, e)| e.clone())
+        .filter(|e| e.thread == me && e.name() == name)
+        .cloned()
         .collect()
 }
 
@@ -157,10 +142,8 @@ fn drop_reports_each_undelivered_item_in_an_event() {
     let releaser = thread::spawn(move || {
         wait_until("the drop to begin", || {
             let events = EVENTS.lock().unwrap_or_else(PoisonError::into_inner);
-            events.iter().any(|(thread, e)| {
-                *thread == me
-                    && e.get("event").map(String::as_str) == Some("shutdown_started")
-                    && e.get("mode").map(String::as_str) == Some("drop")
+            events.iter().any(|e| {
+                e.thread == me && e.name() == "shutdown_started" && e.text("mode") == Some("drop")
             })
         });
         gate.store(true, Ordering::SeqCst);
@@ -170,12 +153,17 @@ fn drop_reports_each_undelivered_item_in_an_event() {
 
     let dropped: Vec<u32> = events_on_this_thread("item_dropped")
         .iter()
-        .map(|e| e["item"].parse().expect("item is the u32's Debug text"))
+        .map(|e| {
+            e.text("item")
+                .expect("an item field")
+                .parse()
+                .expect("item is the u32's Debug text")
+        })
         .collect();
     let complete = events_on_this_thread("shutdown_complete");
     assert_eq!(complete.len(), 1);
-    assert_eq!(complete[0]["mode"], "drop");
-    assert_eq!(complete[0]["undelivered"], dropped.len().to_string());
+    assert_eq!(complete[0].text("mode"), Some("drop"));
+    assert_eq!(complete[0].number("undelivered"), Some(dropped.len()));
     assert_eq!(dropped, [1, 2, 3], "buffered items, then the producer's");
 
     let after = stats.snapshot();
