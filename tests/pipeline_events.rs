@@ -18,11 +18,15 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use prodcon::{ProducerConsumerSystem, Report};
+
+#[path = "support/log.rs"]
+#[allow(unreachable_pub)]
+mod log;
 use tracing_subscriber::layer::SubscriberExt;
 
 // Mounted alone: the rest of `support/` is for the model checkers.
@@ -142,25 +146,7 @@ fn source(id: usize, len: u64) -> impl Iterator<Item = Item> + Send + 'static {
     (0..len).map(move |seq| (id, seq))
 }
 
-/// Items seen by one handler consumer, in the order it saw them.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<Item>>>);
-
-impl Log {
-    fn push(&self, item: Item) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(item);
-    }
-
-    fn items(&self) -> Vec<Item> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-}
+type Log = log::Log<Item>;
 
 /// Checks that consumer `id`'s events are: started, then only items
 /// (consumed or failed), then — if `pill` — its one pill, then finished,

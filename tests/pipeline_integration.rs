@@ -20,6 +20,10 @@ use std::time::Duration;
 
 use prodcon::{ProducerConsumerSystem, Report, Stats, SystemError};
 
+#[path = "support/log.rs"]
+#[allow(unreachable_pub)]
+mod log;
+
 /// A unique item: the 1-based id of the producer that made it and its
 /// position in that producer's source.
 type Item = (usize, u64);
@@ -42,25 +46,7 @@ fn endless(id: usize) -> impl Iterator<Item = Item> + Send + 'static {
     (0u64..).map(move |seq| (id, seq))
 }
 
-/// Items recorded by handler consumers (shared with the test).
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<Item>>>);
-
-impl Log {
-    fn push(&self, item: Item) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(item);
-    }
-
-    fn items(&self) -> Vec<Item> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-}
+type Log = log::Log<Item>;
 
 /// Registers producer `p` (1-based) for each entry of `lengths`, checking
 /// that the ids come back 1-based in registration order.
