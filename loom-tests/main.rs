@@ -1,6 +1,9 @@
 //! Every model of the crate, in one test binary, so that the test
 //! harness runs them two at a time on a 2-core machine instead of one
 //! binary after another (`cargo test` runs test binaries in sequence).
+//! Each model test runs in a process of its own, which the binary starts
+//! for it (`tests/support/isolate.rs`): models sharing a process slow each
+//! other down.
 //!
 //! ```text
 //! RUSTFLAGS="--cfg loom" cargo test                           # every loom model

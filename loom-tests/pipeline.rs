@@ -82,12 +82,14 @@ model! {
 fn catches_one_poison_pill_too_few() {
     use support::loom_runner::{assert_failure, check, rejects};
     use support::pipeline::Orchestrator;
-    let bound = Some(3);
-    check("bug_h/reference", bound, || {
-        pipeline::graceful_drain::<Orchestrator<0>>(1, 1, 1, &[Collect, Collect])
+    support::isolate::isolated(|| {
+        let bound = Some(3);
+        check("bug_h/reference", bound, || {
+            pipeline::graceful_drain::<Orchestrator<0>>(1, 1, 1, &[Collect, Collect])
+        });
+        let failure = rejects("bug_h/bug", bound, || {
+            pipeline::graceful_drain::<Orchestrator<1>>(1, 1, 1, &[Collect, Collect])
+        });
+        assert_failure(&failure, "deadlock");
     });
-    let failure = rejects("bug_h/bug", bound, || {
-        pipeline::graceful_drain::<Orchestrator<1>>(1, 1, 1, &[Collect, Collect])
-    });
-    assert_failure(&failure, "deadlock");
 }

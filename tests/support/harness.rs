@@ -27,6 +27,8 @@
 //! (the size sweep, bug (h)) and `tests/shuttle_replay.rs` (a failure's
 //! schedule replays). The runners are `support/loom_runner.rs` (bounds
 //! fixed in code) and `support/shuttle_runner.rs` (a seed per run name).
+//! Every test the macros declare runs its body in a process of its own
+//! (`support/isolate.rs`).
 //!
 //! # Syntax
 //!
@@ -249,7 +251,7 @@ macro_rules! model {
         #[cfg($checker)]
         #[test]
         fn $name() {
-            $crate::support::harness::model!(@around [$($around)?] {
+            $crate::support::isolate::isolated(|| $crate::support::harness::model!(@around [$($around)?] {
                 $(
                     let searches = [$($search),+];
                     $(
@@ -265,7 +267,7 @@ macro_rules! model {
                         }
                     )+
                 )+
-            });
+            }));
         }
     };
     (@around [] $runs:block) => { $runs };
@@ -314,6 +316,7 @@ macro_rules! catches {
         #[cfg($checker)]
         #[test]
         fn $name() {
+            $crate::support::isolate::isolated(|| {
             use $crate::support::faulty::{Faulty, bug};
             $(
                 $crate::support::harness::catch(
@@ -327,6 +330,7 @@ macro_rules! catches {
                     $expected,
                 );
             )+
+            });
         }
     };
 }
@@ -395,6 +399,7 @@ macro_rules! rejects {
         #[cfg($checker)]
         #[test]
         fn $name() {
+            $crate::support::isolate::isolated(|| {
             $(
                 for search in [$($search),+] {
                     $crate::support::harness::reject(
@@ -407,6 +412,7 @@ macro_rules! rejects {
                     );
                 }
             )+
+            });
         }
     };
 }

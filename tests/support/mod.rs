@@ -19,6 +19,8 @@ pub mod channel;
 pub mod events;
 pub mod faulty;
 pub mod harness;
+#[cfg(any(loom, shuttle))]
+pub mod isolate;
 #[cfg(loom)]
 pub mod loom_runner;
 pub mod paths;

@@ -1,0 +1,59 @@
+//! Runs each model test in a process of its own.
+//!
+//! The test harness runs the model tests two at a time (one per core), as
+//! threads of one process. A model checker's execution maps and unmaps
+//! memory all the time (loom gives every model thread a fresh coroutine
+//! stack in every execution), and two threads of one process doing so
+//! serialize on the process's memory map and interrupt each other's core
+//! to flush it. Measured on a 2-core machine (VERIFICATION.md, "Run
+//! times"), a model ran three to four times slower beside another in the
+//! same process than beside the same model in another process. So each
+//! test spawns the test binary again, filtered to itself, and passes or
+//! fails with that child: the same models, the same bounds and executions,
+//! in the same `cargo test`.
+//!
+//! The child knows it is one from [`CHILD`] in its environment, and runs
+//! the test's body itself. The variable chooses where a test runs, never
+//! what it explores. Under cargo-nextest, which already runs every test in
+//! a process of its own, the body runs directly.
+
+use std::process::Command;
+
+/// Set in a child's environment: run the body here.
+pub const CHILD: &str = "PRODCON_MODEL_TEST_CHILD";
+
+/// Runs `body`, the calling test's, in a child process running only this
+/// test, and panics with the child's output if the child did not pass
+/// exactly one test. Runs `body` in this process when already in a child,
+/// under cargo-nextest's process-per-test mode, or when the test's name
+/// is not known (libtest names a test's thread after the test).
+pub fn isolated(body: impl FnOnce()) {
+    let test = std::thread::current().name().map(str::to_owned);
+    let in_own_process = std::env::var_os(CHILD).is_some()
+        || std::env::var("NEXTEST_EXECUTION_MODE").is_ok_and(|mode| mode == "process-per-test");
+    let test = match test {
+        Some(test) if test != "main" && !in_own_process => test,
+        _ => return body(),
+    };
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let output = Command::new(exe)
+        .args([test.as_str(), "--exact", "--test-threads=1", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .expect("could not start the test binary again");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The models' lines (executions, bounds, times), shown with the
+    // parent's `--nocapture` or with a failure.
+    eprint!("{stderr}");
+    assert!(
+        output.status.success(),
+        "{test} failed in its own process ({}):\n{stdout}{stderr}",
+        output.status
+    );
+    // A filter that matched nothing would exit 0 too.
+    assert!(
+        stdout.contains("test result: ok. 1 passed"),
+        "{test}: the child process did not run exactly this test:\n{stdout}"
+    );
+}
