@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::events::{self, Describe};
 use super::message::Message;
-use super::stats::Counters;
+use super::stats::{Counters, Tally};
 use crate::buffer::SharedBuffer;
 use crate::fault::{self, Fault};
 use crate::sync::{Arc, Mutex, thread};
@@ -29,9 +29,6 @@ pub(crate) struct Consumer<T> {
 
 impl<T: Send + 'static> Consumer<T> {
     /// Runs until a poison pill, or until the buffer is closed and empty.
-    /// Every message taken is marked done, pills included, so that the
-    /// system's `join` on the buffer never waits for a consumer that has
-    /// left.
     pub(crate) fn run(
         self,
         buffer: SharedBuffer<Message<T>>,
@@ -43,6 +40,7 @@ impl<T: Send + 'static> Consumer<T> {
             mut sink,
             counters,
         } = self;
+        let mut tally = Tally::new(counters);
         events::consumer_started(id);
         while let Ok(message) = buffer.get() {
             let item = match message {
@@ -62,7 +60,7 @@ impl<T: Send + 'static> Consumer<T> {
             match &mut sink {
                 Sink::Collect(destination) => {
                     destination.lock().push(item);
-                    let total = counters.add_item();
+                    let total = tally.add_item();
                     events::consumed(id, total, label.as_deref());
                 }
                 Sink::Handler(handler) => {
@@ -71,17 +69,17 @@ impl<T: Send + 'static> Consumer<T> {
                     // as failed and the consumer goes on.
                     match panic::catch_unwind(AssertUnwindSafe(|| handler(item))) {
                         Ok(()) => {
-                            let total = counters.add_item();
+                            let total = tally.add_item();
                             events::consumed(id, total, label.as_deref());
                         }
                         Err(_) => {
-                            let failed = counters.add_failure();
+                            let failed = tally.add_failure();
                             events::handler_panicked(id, failed);
                         }
                     }
                 }
             }
         }
-        events::consumer_finished(id, counters.items());
+        events::consumer_finished(id, tally.items());
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::events::{self, Describe};
 use super::message::Message;
-use super::stats::Counters;
+use super::stats::{Counters, Tally};
 use crate::buffer::SharedBuffer;
 use crate::error::{PutTimeoutError, TryPutError};
 use crate::fault::{self, Fault};
@@ -41,6 +41,7 @@ impl<T: Send + 'static> Producer<T> {
             mut source,
             counters,
         } = self;
+        let mut tally = Tally::new(counters);
         events::producer_started(id);
         loop {
             let item = match panic::catch_unwind(AssertUnwindSafe(|| source.next())) {
@@ -49,14 +50,14 @@ impl<T: Send + 'static> Producer<T> {
                 Err(_) => {
                     // The source is in an unknown state: stop here. What
                     // it produced before stays valid.
-                    counters.set_panicked();
+                    tally.set_panicked();
                     events::producer_panicked(id);
                     break;
                 }
             };
             // Counted before it can be taken, so that no snapshot shows more
             // consumed than produced.
-            let total = counters.add_item();
+            let total = tally.add_item();
             if !config.delay.is_zero() {
                 thread::sleep(config.delay);
             }
@@ -101,7 +102,7 @@ impl<T: Send + 'static> Producer<T> {
                 }
             }
         }
-        events::producer_finished(id, counters.items());
+        events::producer_finished(id, tally.items());
         None
     }
 }
