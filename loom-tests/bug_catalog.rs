@@ -27,7 +27,7 @@ catches! {
     /// (a) One condition variable for both sides with `notify_one`: the
     /// classic deadlock.
     ///
-    /// - loom, preemption bound 2, and shuttle, random 1 000 (over 300
+    /// - loom, preemption bound 3, and shuttle, random 1 000 (over 300
     ///   seeds: at most 54): the main thread puts 2 items and closes, 2
     ///   consumers, capacity 1.
     /// - shuttle, PCT depth 3, 1 000 (over 300 seeds: always the first,
@@ -37,7 +37,7 @@ catches! {
     ///   half of these deadlocks as "exceeded max_steps" (see
     ///   `tests/shuttle_replay.rs`), so PCT is used here.
     catches_a_single_condvar_for_both_sides = bug::SINGLE_CONDVAR, "deadlock" {
-        loom: bound(2) on exactly_once(Main, Threads(2), 1, 2);
+        loom: bound(3) on exactly_once(Main, Threads(2), 1, 2);
         shuttle: random(1_000) on exactly_once(Main, Threads(2), 1, 2);
         shuttle: pct(1_000, 3) on exactly_once(Threads(4), Threads(4), 1, 3);
     }

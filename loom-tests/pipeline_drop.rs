@@ -40,8 +40,9 @@ model! {
     ///
     /// - loom, 1 producer × 2 items, 1 handler consumer, capacity 1
     ///   (threads: main (shuts down), producer, consumer, timer),
-    ///   preemption bound 2 (87,810 executions, 41,534 drained and 46,276
-    ///   past the deadline; about 30 s).
+    ///   preemption bound 2 (108,507 executions, about 15 s; at bound 3
+    ///   the search ran alone for more than five minutes without
+    ///   finishing, which the first tier's five minutes cannot hold).
     /// - shuttle, 3 producers × 4 items, 3 handler consumers, capacity 2:
     ///   random 1 000 and PCT depth 3, 1 000.
     graceful_timeout_conserves_items = scenarios::graceful_timeout_conserves_items {
