@@ -17,6 +17,7 @@
 //! what it explores. Under cargo-nextest, which already runs every test in
 //! a process of its own, the body runs directly.
 
+use std::io::Write;
 use std::process::Command;
 
 /// Set in a child's environment: run the body here.
@@ -43,9 +44,6 @@ pub fn isolated(body: impl FnOnce()) {
         .expect("could not start the test binary again");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    // The models' lines (executions, bounds, times), shown with the
-    // parent's `--nocapture` or with a failure.
-    eprint!("{stderr}");
     assert!(
         output.status.success(),
         "{test} failed in its own process ({}):\n{stdout}{stderr}",
@@ -56,4 +54,15 @@ pub fn isolated(body: impl FnOnce()) {
         stdout.contains("test result: ok. 1 passed"),
         "{test}: the child process did not run exactly this test:\n{stdout}"
     );
+    // The loom runs' lines (each run's executions, bound and time, and the
+    // execution in which a fault was rejected), written past the harness's
+    // output capture, so that the plain command shows what every model
+    // explored (VERIFICATION.md quotes them).
+    let mut lines = String::new();
+    let wanted = |l: &&str| l.starts_with("loom model ") || l.contains(" rejected in execution ");
+    for line in stderr.lines().filter(wanted) {
+        lines.push_str(line);
+        lines.push('\n');
+    }
+    let _ = std::io::stderr().lock().write_all(lines.as_bytes());
 }
