@@ -31,7 +31,8 @@ model! {
     /// - loom, exhaustive: 2 producer threads × 1 item, the main thread
     ///   consuming, capacity 1.
     /// - loom, preemption bound 3: the same with 2 items each (more items
-    ///   than room, both producers refilling).
+    ///   than room, both producers refilling; exhaustive: still running
+    ///   after four minutes alone).
     /// - loom, preemption bound 4 (exhaustive was out of reach with two
     ///   locks; bound 5 also passes, in about a minute): the main thread
     ///   puts 2 items and closes, 2 consumer threads, capacity 1.
@@ -73,8 +74,8 @@ model! {
     /// full buffer, the main thread getting every item one by one (no
     /// close). Argument: capacity.
     ///
-    /// - loom, preemption bound 4 (exhaustive: unfinished after five
-    ///   minutes): capacity 2.
+    /// - loom, preemption bound 4 (exhaustive: still running after four
+    ///   minutes alone): capacity 2.
     /// - shuttle: capacity 2 and 3, random 5 000 and PCT depth 3 5 000
     ///   each.
     putters_pass_the_wakeup_on = scenarios::putters_wait_on_full::<Buffer> {
@@ -119,14 +120,14 @@ model! {
     /// joiner threads (besides the main thread), capacity, items per
     /// producer.
     ///
-    /// - loom, preemption bound 5: the main thread puts 2 items and joins,
-    ///   a worker gets and marks both done, a second thread joins too,
-    ///   capacity 2.
+    /// - loom, exhaustive (3,215,547 executions, about 70 s): the main
+    ///   thread puts 2 items and joins, a worker gets and marks both done,
+    ///   a second thread joins too, capacity 2.
     /// - shuttle: 2 producers × 3 items, 3 workers getting until closed, 2
     ///   joiner threads and the main thread, capacity 2; random 20 000,
     ///   PCT depth 3 20 000.
     join_waits_for_every_task = scenarios::join_waits_for_every_task::<Buffer> {
-        loom: bound(5) with (Main, 1, AtMost(2), 1, 2, 2);
+        loom: exhaustive with (Main, 1, AtMost(2), 1, 2, 2);
         shuttle: random(20_000), pct(20_000, 3) with (Threads(2), 3, UntilClosed, 2, 2, 3);
     }
 }

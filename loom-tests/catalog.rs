@@ -97,28 +97,25 @@ rejects! {
 
     /// No pass-on between getters: 2 getters wait on an empty buffer of
     /// capacity 2, the main thread puts 2 items (no close). 3 threads.
-    /// loom, preemption bound 3 (the exhaustive search, 80 k executions,
-    /// takes about 45 s; the fault needs few preemptions: the getters must
-    /// both be waiting before the main thread puts twice and blocks in a
-    /// join); shuttle, random 1 000 (caught in execution
+    /// loom, exhaustive (80,240 executions with every switch off; caught
+    /// in execution 2,817); shuttle, random 1 000 (caught in execution
     /// 54).
     no_getter_pass_on = NoGetterPassOn, "deadlock" {
-        loom: bound(3) => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
+        loom: exhaustive => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
         shuttle: random(1_000) => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
     }
 
     /// No pass-on between putters.
     ///
-    /// - loom, preemption bound 3: 2 putters wait on a full buffer of
-    ///   capacity 2, the main thread gets 2 items one by one and joins them
-    ///   (no close). 3 threads (the fault needs few preemptions: the
-    ///   putters must both be waiting before the main thread gets twice
-    ///   and blocks in a join).
+    /// - loom, exhaustive (36,853 executions with every switch off; caught
+    ///   in execution 2,428): 2 putters wait on a full buffer of capacity
+    ///   2, the main thread gets 2 items one by one and joins them (no
+    ///   close). 3 threads.
     /// - shuttle, random 1 000: 2 putters wait on a full buffer of capacity
     ///   3, the main thread gets every item one by one; caught in execution
     ///   1.
     no_putter_pass_on = NoPutterPassOn, "deadlock" {
-        loom: bound(3) => catalog::putters_share_two_slots();
+        loom: exhaustive => catalog::putters_share_two_slots();
         shuttle: random(1_000) => scenarios::putters_wait_on_full::<Buffer>(3);
     }
 
@@ -188,14 +185,13 @@ rejects! {
 
     /// The real graceful shutdown sends one pill too few.
     ///
-    /// - loom, preemption bound 3 (23,506 executions with every switch
-    ///   off; caught in execution 1): 1 producer with an empty source (the
-    ///   bug is in the pills, not the items), 2 consumers, capacity 1. 4
-    ///   threads.
+    /// - loom, preemption bound 3 (197,060 executions with every switch
+    ///   off; caught in execution 1): 1 producer × 1 item, 2 consumers,
+    ///   capacity 1. 4 threads.
     /// - shuttle, random 200: 2 producers × 2 items, 3 consumers, capacity
     ///   2; caught in execution 1.
     one_pill_too_few = OnePillTooFew, "deadlock" {
-        loom: bound(3) => pipeline::graceful_drain::<Real>(1, 1, 0, &[Collect, Collect]);
+        loom: bound(3) => pipeline::graceful_drain::<Real>(1, 1, 1, &[Collect, Collect]);
         shuttle: random(200) =>
             pipeline::graceful_drain::<Real>(2, 2, 2, &[Collect, Collect, Collect]);
     }
@@ -203,27 +199,27 @@ rejects! {
     /// The real producer drops its item in hand when `shutdown_now` closes
     /// the buffer; the main thread shuts down at once.
     ///
-    /// - loom, preemption bound 3 (the exhaustive search runs for
-    ///   minutes): 1 producer × 2 items, 1 consumer, capacity 1. 3 threads.
+    /// - loom, exhaustive (1,261,855 executions with every switch off,
+    ///   about a minute; caught in execution 1): 1 producer × 2 items, 1
+    ///   consumer, capacity 1. 3 threads.
     /// - shuttle, random 1 000: 2 producers × 2 items, 2 consumers,
     ///   capacity 1; caught in execution 1.
     producer_drops_item_on_close = ProducerDropsItemOnClose,
         "produced = consumed + failed + undelivered" {
-        loom: bound(3) => pipeline::forceful_conservation(1, 1, 2, &[Collect]);
+        loom: exhaustive => pipeline::forceful_conservation(1, 1, 2, &[Collect]);
         shuttle: random(1_000) => pipeline::forceful_conservation(1, 2, 2, &[Collect, Collect]);
     }
 
     /// The real producer drops its item when its timed put times out: 1
     /// producer × 2 items, 1 consumer, capacity 1, graceful shutdown, the
     /// model timer firing once. 4 threads (the timer counts). loom,
-    /// preemption bound 2 (13,719 executions with every switch off, caught
-    /// in execution 98; at bound 3, 169,044 and about 24 s, more than the
-    /// first tier's five minutes leave room for); shuttle, random 30 000 (caught in execution 967;
+    /// preemption bound 3 (169,044 executions with every switch off;
+    /// caught in execution 348); shuttle, random 30 000 (caught in execution 967;
     /// with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 8 795: 5 of
     /// those 13 seeds need more than 5 000).
     producer_drops_item_on_retry = ProducerDropsItemOnRetry,
         "produced = consumed + failed + undelivered" {
-        loom: bound(2) => catalog::pipeline_with_timed_retry();
+        loom: bound(3) => catalog::pipeline_with_timed_retry();
         shuttle: random(30_000) => catalog::pipeline_with_timed_retry();
     }
 

@@ -68,10 +68,9 @@ fn real_history(capacity: usize, scripts: Vec<Vec<Op>>) {
 
 model! {
     /// Blocking puts against a get and a try_get, capacity 1 (the second
-    /// put waits for the get). loom, preemption bound 7: 44,864 executions
-    /// (exhaustive is 227,268 executions, about a minute on its own).
+    /// put waits for the get). loom, exhaustive: 227,268 executions.
     put_put_against_get_try_get = real_history {
-        loom: bound(7) with (1, vec![vec![Op::Put(1), Op::Put(2)], vec![Op::Get, Op::TryGet]]);
+        loom: exhaustive with (1, vec![vec![Op::Put(1), Op::Put(2)], vec![Op::Get, Op::TryGet]]);
     }
 
     /// A close racing a blocked get and a len. loom, exhaustive: 89,901

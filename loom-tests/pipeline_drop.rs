@@ -20,14 +20,13 @@ model! {
     /// producers, items per producer, handler consumers.
     ///
     /// - loom, 1 producer × 2 items, capacity 1: 1 consumer (threads: main
-    ///   (drops), producer, consumer), preemption bound 4 (9,826
-    ///   executions, about 3 s; the exhaustive search ran over 12 minutes
-    ///   without finishing and was stopped); 2 consumers, preemption bound
-    ///   3 (69,694 executions, about 30 s).
+    ///   (drops), producer, consumer), exhaustive (1,261,855 executions,
+    ///   about a minute); 2 consumers, preemption bound 3 (77,042
+    ///   executions, about 5 s).
     /// - shuttle, 4 producers × 5 items, 4 consumers, capacity 1 and 3:
     ///   random 1 000 and PCT depth 3, 1 000, per capacity.
     drop_conserves_items = scenarios::drop_conserves_items {
-        loom: bound(4) with (1, 1, 2, 1);
+        loom: exhaustive with (1, 1, 2, 1);
         loom: bound(3) with (1, 1, 2, 2);
         shuttle: random(1_000), pct(1_000, 3) with (1, 4, 5, 4), (3, 4, 5, 4);
     }
@@ -40,9 +39,9 @@ model! {
     ///
     /// - loom, 1 producer × 2 items, 1 handler consumer, capacity 1
     ///   (threads: main (shuts down), producer, consumer, timer),
-    ///   preemption bound 2 (108,507 executions, about 15 s; at bound 3
-    ///   the search ran alone for more than five minutes without
-    ///   finishing, which the first tier's five minutes cannot hold).
+    ///   preemption bound 2 (108,507 executions, about 8 s; at bound 3
+    ///   the search was still running after four minutes alone, which
+    ///   the first tier's five minutes cannot hold).
     /// - shuttle, 3 producers × 4 items, 3 handler consumers, capacity 2:
     ///   random 1 000 and PCT depth 3, 1 000.
     graceful_timeout_conserves_items = scenarios::graceful_timeout_conserves_items {
