@@ -79,10 +79,12 @@ rejects! {
     /// Getters woken on the wrong count transition (1 instead of 0): one
     /// getter waits on an empty buffer, the main thread puts one item. 2
     /// threads. loom, exhaustive; shuttle, random 1 000 (caught in
-    /// execution 6).
+    /// execution 6) and its depth-first search over every schedule
+    /// (106,083 executions with every switch off; caught in execution 28).
     wake_getters_on_one = WakeGettersOnOne, "deadlock" {
         loom: exhaustive => catalog::getter_waits_for_a_put();
         shuttle: random(1_000) => catalog::getter_waits_for_a_put();
+        shuttle: dfs() => catalog::getter_waits_for_a_put();
     }
 
     /// The putters' wakeup assumes one item per get: a full buffer of
@@ -141,19 +143,23 @@ rejects! {
     /// The spin does not send its caller back to look: one getter waits on
     /// an empty buffer, the main thread puts one item (the put lands while
     /// the getter has released the lock). 2 threads. loom, exhaustive;
-    /// shuttle, random 1 000 (caught in execution 3).
+    /// shuttle, random 1 000 (caught in execution 3) and depth-first over
+    /// every schedule (106,083 clean; caught in execution 153).
     spin_skips_recheck = SpinSkipsRecheck, "deadlock" {
         loom: exhaustive => catalog::getter_waits_for_a_put();
         shuttle: random(1_000) => catalog::getter_waits_for_a_put();
+        shuttle: dfs() => catalog::getter_waits_for_a_put();
     }
 
     /// Getters woken with the put lock held (lock order put → take, against
     /// refill's take → put): one getter waits on an empty buffer, the main
     /// thread puts one item. 2 threads. loom, exhaustive; shuttle, random
-    /// 1 000 (caught in execution 1).
+    /// 1 000 (caught in execution 1) and depth-first over every schedule
+    /// (106,083 clean; caught in execution 16).
     wake_getters_under_put_lock = WakeGettersUnderPutLock, "deadlock" {
         loom: exhaustive => catalog::getter_waits_for_a_put();
         shuttle: random(1_000) => catalog::getter_waits_for_a_put();
+        shuttle: dfs() => catalog::getter_waits_for_a_put();
     }
 
     /// `get` reads the closed bit before it looks for items: the main
@@ -167,11 +173,13 @@ rejects! {
 
     /// `drain` wakes no putter: a putter waits on a full buffer of capacity
     /// 1, the main thread drains it and joins the putter. 2 threads. loom,
-    /// exhaustive; shuttle, random 1 000 (caught in execution
-    /// 1).
+    /// exhaustive; shuttle, random 1 000 (caught in execution 1) and
+    /// depth-first over every schedule (167,712 clean; caught in execution
+    /// 4,959).
     drain_wakes_no_putter = DrainWakesNoPutter, "deadlock" {
         loom: exhaustive => catalog::drain_wakes_a_blocked_putter();
         shuttle: random(1_000) => catalog::drain_wakes_a_blocked_putter();
+        shuttle: dfs() => catalog::drain_wakes_a_blocked_putter();
     }
 
     /// `if` instead of `while` around `join`'s wait: a joiner waits for one
@@ -241,12 +249,13 @@ rejects! {
     // takes.
 
     /// `try_put` wakes a blocked getter (2 threads; loom, exhaustive;
-    /// shuttle, random 1 000); with the getters' transition off by one it
-    /// does not (shuttle: caught in execution
-    /// 6).
+    /// shuttle, random 1 000 and depth-first over every schedule, 106,083
+    /// executions); with the getters' transition off by one it does not
+    /// (shuttle: caught in execution 6, depth-first in execution 28).
     path_try_put_wakes_a_blocked_getter = WakeGettersOnOne, "deadlock" {
         loom: exhaustive => catalog::try_put_wakes_a_blocked_getter();
         shuttle: random(1_000) => catalog::try_put_wakes_a_blocked_getter();
+        shuttle: dfs() => catalog::try_put_wakes_a_blocked_getter();
     }
 
     /// `try_get` wakes a blocked putter, and single items keep their order

@@ -103,9 +103,12 @@ rejects! {
     }
 
     /// `Fault::HandleCountRace` on [`two_last_sender_drops_race`], the count
-    /// race alone: a deadlock. loom, exhaustive: 681 executions.
+    /// race alone: a deadlock. loom, exhaustive: 681 executions; shuttle,
+    /// depth-first over every schedule: 449,567 executions with every
+    /// switch off, caught in execution 3.
     catches_a_racy_handle_count_exhaustive = HandleCountRace, "deadlock" {
         loom: exhaustive => two_last_sender_drops_race();
+        shuttle: dfs() => two_last_sender_drops_race();
     }
 
     /// `Fault::HandleCountRace` where clones race drops: a sender's clone

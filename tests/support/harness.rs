@@ -53,7 +53,9 @@
 //!   with at most `n` preemptions). The bound is fixed here, in code, never
 //!   taken from loom's environment variables.
 //! - `shuttle: S, ... with (A1), (A2), ...` runs `scenario_fn(Ai)` under
-//!   each schedule `S`: `random(iterations)` or `pct(iterations, depth)`.
+//!   each schedule `S`: `random(iterations)`, `pct(iterations, depth)` or
+//!   `dfs()` (shuttle's depth-first search over every schedule, for the
+//!   smallest scenarios).
 //! - Arguments are evaluated afresh in every execution.
 //! - `around: check_fn` calls `check_fn(runs)`, where `runs` is a closure
 //!   that makes every run of the test: a property of all the executions
@@ -87,6 +89,12 @@ pub const fn random(iterations: usize) -> Schedule {
 #[cfg(shuttle)]
 pub const fn pct(iterations: usize, depth: usize) -> Schedule {
     Schedule::Pct { iterations, depth }
+}
+
+/// shuttle's depth-first scheduler, run to the end: every schedule.
+#[cfg(shuttle)]
+pub const fn dfs() -> Schedule {
+    Schedule::Dfs
 }
 
 /// The name a model run is printed (loom) or seeded (shuttle) with: the

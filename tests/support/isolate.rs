@@ -54,12 +54,17 @@ pub fn isolated(body: impl FnOnce()) {
         stdout.contains("test result: ok. 1 passed"),
         "{test}: the child process did not run exactly this test:\n{stdout}"
     );
-    // The loom runs' lines (each run's executions, bound and time, and the
-    // execution in which a fault was rejected), written past the harness's
+    // The model runs' lines (each loom run's executions, bound and time,
+    // each shuttle depth-first search's executions, and the execution in
+    // which a fault was rejected), written past the harness's
     // output capture, so that the plain command shows what every model
     // explored (VERIFICATION.md quotes them).
     let mut lines = String::new();
-    let wanted = |l: &&str| l.starts_with("loom model ") || l.contains(" rejected in execution ");
+    let wanted = |l: &&str| {
+        l.starts_with("loom model ")
+            || l.starts_with("shuttle dfs ")
+            || l.contains(" rejected in execution ")
+    };
     for line in stderr.lines().filter(wanted) {
         lines.push_str(line);
         lines.push('\n');

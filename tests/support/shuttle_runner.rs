@@ -16,7 +16,7 @@
 // Each shuttle test target that includes this file uses only some of it.
 #![allow(dead_code)]
 
-use shuttle::scheduler::{PctScheduler, RandomScheduler, ReplayScheduler};
+use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, ReplayScheduler};
 use shuttle::{Config, FailurePersistence, Runner};
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -48,6 +48,11 @@ pub(crate) enum Schedule {
         /// The bug depth.
         depth: usize,
     },
+    /// Shuttle's depth-first scheduler without an iteration limit: every
+    /// schedule of the test, each once. Shuttle has no partial-order
+    /// reduction, so this fits only the smallest scenarios; the run prints
+    /// how many executions it took.
+    Dfs,
 }
 
 /// A stable seed for `name` (FNV-1a), so that every test has its own,
@@ -76,6 +81,11 @@ where
         Schedule::Pct { iterations, depth } => {
             Runner::new(PctScheduler::new_from_seed(seed, depth, iterations), config).run(f)
         }
+        // No random data: a draw would make the search incomplete, so it
+        // fails the run instead. The model condvar's `notify_one` draws
+        // which waiter to wake when several wait, so a depth-first line
+        // fits only a scenario where it never chooses among several.
+        Schedule::Dfs => Runner::new(DfsScheduler::new(None, false), config).run(f),
     }
 }
 
@@ -86,7 +96,11 @@ pub(crate) fn run<F>(name: &str, schedule: Schedule, f: F) -> usize
 where
     F: Fn() + Send + Sync + 'static,
 {
-    run_with(name, schedule, config(), f)
+    let executions = run_with(name, schedule, config(), f);
+    if let Schedule::Dfs = schedule {
+        eprintln!("shuttle dfs {name}: {executions} executions, every schedule");
+    }
+    executions
 }
 
 /// Runs `f` under shuttle's random scheduler for `iterations` executions.
