@@ -29,7 +29,8 @@ catches! {
     ///
     /// - loom, preemption bound 3, and shuttle, random 1 000 (over 300
     ///   seeds: at most 54): the main thread puts 2 items and closes, 2
-    ///   consumers, capacity 1.
+    ///   consumers, capacity 1. The reference's exhaustive search (7.5 M
+    ///   executions) is in the third tier, `loom-tests/deep.rs`.
     /// - shuttle, PCT depth 3, 1 000 (over 300 seeds: always the first,
     ///   which PCT runs oldest-thread-first, whatever the seed): 4
     ///   producers × 3 items, 4 consumers, capacity 1. The random scheduler

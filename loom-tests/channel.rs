@@ -80,7 +80,9 @@ rejects! {
     /// `Fault::HandleCountOffByOne`: a first drop closes the buffer while
     /// senders are alive, an early close.
     ///
-    /// - loom, preemption bound 4: [`clone_races_drop`], 30,944 executions.
+    /// - loom, preemption bound 4: [`clone_races_drop`], 30,944 executions
+    ///   (the clean run exhaustive, 14 M executions, is in the third tier,
+    ///   `loom-tests/deep.rs`).
     /// - shuttle, random 1 000: [`senders_close_by_dropping`] at 4 × 4,
     ///   capacity 1 (the main thread's drops close it).
     catches_a_handle_count_off_by_one = HandleCountOffByOne, "early close" {
@@ -94,7 +96,8 @@ rejects! {
     /// never see the end, a deadlock.
     ///
     /// - loom, preemption bound 4: [`concurrent_sender_drops`], 22,070
-    ///   executions.
+    ///   executions (the clean run exhaustive, 11 M executions, is in the
+    ///   third tier, `loom-tests/deep.rs`).
     /// - shuttle, PCT depth 3, 1 000: [`senders_close_by_dropping`] at
     ///   4 × 4, capacity 1 (every handle made up front, so only drops race).
     catches_a_racy_handle_count = HandleCountRace, "deadlock" {

@@ -1,0 +1,56 @@
+//! The third loom tier: the searches the first tier bounds only for time.
+//!
+//! Every loom model of three threads or fewer (the model timer and the
+//! spurious-wakeup thread count) should be explored without a bound. The
+//! first tier (`models`) must finish in five minutes, so the configurations
+//! below run there under a preemption bound; here the same scenario
+//! functions, with the same arguments, are explored exhaustively. Only
+//! searches measured to finish are here (each takes minutes); the 3-thread
+//! models still bounded everywhere are listed in VERIFICATION.md. A plain
+//! `cargo test` does not run this target (`test = false` in Cargo.toml); CI
+//! runs it by name:
+//!
+//! ```text
+//! RUSTFLAGS="--cfg loom" cargo test --test models_deep
+//! ```
+//!
+//! VERIFICATION.md ("Where a model is bounded") gives each search's
+//! executions and time. One configuration per test, so that the harness
+//! runs two at a time.
+#![cfg(loom)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+/// Which waiter a model `notify_one` wakes in this target: the oldest, as
+/// in the first tier.
+pub(crate) const NEWEST_FIRST: bool = false;
+
+use support::channel;
+use support::faulty::{Faulty, bug};
+use support::harness::model;
+use support::scenarios::{self, Side::*};
+
+model! {
+    /// The split pair's `clone_races_drop` (first tier: bound 4, the clean
+    /// run of `channel::catches_a_handle_count_off_by_one`): main, sender,
+    /// receiver. 14,062,526 executions.
+    clone_races_drop = channel::clone_races_drop {
+        loom: exhaustive with ();
+    }
+
+    /// The split pair's `concurrent_sender_drops` (first tier: bound 4,
+    /// the clean run of `channel::catches_a_racy_handle_count`): main and
+    /// 2 senders. 11,110,170 executions.
+    concurrent_sender_drops = channel::concurrent_sender_drops {
+        loom: exhaustive with ();
+    }
+
+    /// The toy catalog's bug-free reference for bug (a) (first tier: bound
+    /// 3, `bug_catalog::catches_a_single_condvar_for_both_sides`): the
+    /// main thread puts 2 items and closes, 2 consumers, capacity 1.
+    /// 7,535,028 executions.
+    toy_single_condvar_reference = scenarios::exactly_once::<Faulty<u32, { bug::NONE }>> {
+        loom: exhaustive with (Main, Threads(2), 1, 2);
+    }
+}
