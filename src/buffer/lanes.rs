@@ -50,12 +50,8 @@ pub(super) struct Shared<T> {
     /// shows is there), and with both held it is exact. A spinner reads it
     /// with no lock at all (see `block`).
     pub(super) count: Padded<AtomicUsize>,
-    /// Items put and not yet marked done (by `task_done` or `drain`).
-    /// A put adds to it before its items can be taken.
-    pub(super) unfinished: Padded<AtomicUsize>,
-    /// How many `join`s wait on `all_done`, under its own lock.
-    pub(super) joiners: Mutex<usize>,
-    /// `join` waits here for `unfinished` to reach zero.
+    /// `join` waits here, with the put lock, for the put lane's
+    /// `unfinished` to reach zero.
     pub(super) all_done: Condvar,
     pub(super) capacity: usize,
 }
@@ -66,6 +62,13 @@ pub(super) struct Lane<T> {
     /// Threads blocked on this side's condition variable: notifications
     /// are sent only when someone is there to receive them.
     pub(super) waiting: usize,
+    /// Put lane only: items put and not yet marked done (by `task_done` or
+    /// `drain`). Kept under the put lock, which every put holds anyway, so
+    /// that a put pays no atomic read-modify-write for a count that only
+    /// `task_done` and `join` read; they take the put lock instead.
+    pub(super) unfinished: usize,
+    /// Put lane only: `join`s waiting on [`Shared::all_done`].
+    pub(super) joiners: usize,
 }
 
 impl<T> Lane<T> {
@@ -73,6 +76,8 @@ impl<T> Lane<T> {
         Lane {
             items: VecDeque::with_capacity(capacity.min(4096)),
             waiting: 0,
+            unfinished: 0,
+            joiners: 0,
         }
     }
 }
@@ -109,8 +114,6 @@ impl<T> Shared<T> {
             putters: Condvar::new(),
             getters: Condvar::new(),
             count: Padded(AtomicUsize::new(0)),
-            unfinished: Padded(AtomicUsize::new(0)),
-            joiners: Mutex::new(0),
             all_done: Condvar::new(),
             capacity,
         }
@@ -144,21 +147,13 @@ impl<T> Shared<T> {
         wake(self.condvar(side), waiting, n);
     }
 
-    /// Wakes every `join`, if any waits.
-    pub(super) fn wake_joiners(&self) {
-        let waiting = *self.joiners.lock();
-        if waiting > 0 {
-            self.all_done.notify_all();
-        }
-    }
-
     /// Called by a putter that has just appended `n` items to the put lane,
     /// whose lock is `lane`: counts them, releases the lock, and wakes who
     /// can now go on.
-    pub(super) fn finish_put(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
+    pub(super) fn finish_put(&self, mut lane: MutexGuard<'_, Lane<T>>, n: usize) {
         // Unfinished before a getter can see them: getters reach the put
         // lane only through its lock, held here.
-        self.unfinished.fetch_add(n, ORDER);
+        lane.unfinished += n;
         let before = self.count.fetch_add(n, ORDER) & !CLOSED;
         debug_assert!(
             before + n <= self.capacity,
@@ -360,12 +355,8 @@ impl<T> Shared<T> {
         }
         // `task_done` may have run ahead of `get` for some of these items,
         // so the count can be smaller than what is drained.
-        let unfinished = match self
-            .unfinished
-            .fetch_update(ORDER, ORDER, |u| Some(u.saturating_sub(n)))
-        {
-            Ok(before) | Err(before) => before.saturating_sub(n),
-        };
+        put.unfinished = put.unfinished.saturating_sub(n);
+        let wake_joiners = n > 0 && put.unfinished == 0 && put.joiners > 0;
         let wake_putters =
             (n > 0 || closed_now) && put.waiting > 0 && !fault::active(Fault::DrainWakesNoPutter);
         let wake_getters = closed_now && get.waiting > 0;
@@ -377,30 +368,30 @@ impl<T> Shared<T> {
         if wake_getters {
             self.getters.notify_all();
         }
-        if n > 0 && unfinished == 0 {
-            self.wake_joiners();
+        if wake_joiners {
+            self.all_done.notify_all();
         }
         drained
     }
 
     pub(super) fn join(&self, deadline: Option<Instant>) -> bool {
-        let mut joiners = self.joiners.lock();
-        // `task_done` takes this lock after it brings the count to zero,
-        // so a zero it stores before this look is seen here, and one after
-        // it is followed by a notification this wait receives.
-        while self.unfinished.load(ORDER) > 0 {
-            *joiners += 1;
-            joiners = match deadline {
-                None => self.all_done.wait(joiners),
+        let mut put = self.lane(Side::Put);
+        // `task_done` brings the count to zero under this lock and reads
+        // `joiners` there, so a zero before this look is seen here, and one
+        // after it is followed by a notification this wait receives.
+        while put.unfinished > 0 {
+            put.joiners += 1;
+            put = match deadline {
+                None => self.all_done.wait(put),
                 Some(deadline) => {
                     if Instant::now() >= deadline {
-                        *joiners -= 1;
+                        put.joiners -= 1;
                         return false;
                     }
-                    self.all_done.wait_until(joiners, deadline)
+                    self.all_done.wait_until(put, deadline)
                 }
             };
-            *joiners -= 1;
+            put.joiners -= 1;
             if fault::active(Fault::JoinIfNotWhile) {
                 break;
             }
@@ -436,18 +427,17 @@ impl<T> Shared<T> {
     }
 
     pub(super) fn task_done(&self) -> Result<(), TaskDoneError> {
-        match self
-            .unfinished
-            .fetch_update(ORDER, ORDER, |u| u.checked_sub(1))
-        {
-            Err(_) => Err(TaskDoneError),
-            Ok(before) => {
-                if before == 1 {
-                    self.wake_joiners();
-                }
-                Ok(())
-            }
+        let mut put = self.lane(Side::Put);
+        if put.unfinished == 0 {
+            return Err(TaskDoneError);
         }
+        put.unfinished -= 1;
+        let wake_joiners = put.unfinished == 0 && put.joiners > 0;
+        drop(put);
+        if wake_joiners {
+            self.all_done.notify_all();
+        }
+        Ok(())
     }
 
     /// Items buffered now (the count without its closed bit).
@@ -460,6 +450,6 @@ impl<T> Shared<T> {
     }
 
     pub(super) fn unfinished(&self) -> usize {
-        self.unfinished.load(ORDER)
+        self.lane(Side::Put).unfinished
     }
 }

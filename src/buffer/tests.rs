@@ -141,7 +141,7 @@ fn close_and_drain_wakes_joiners_once_no_task_is_left() {
         let buffer = buffer.clone();
         std::thread::spawn(move || buffer.join())
     };
-    wait_until(|| *buffer.shared.joiners.lock() == 1);
+    wait_until(|| buffer.shared.put_lane.lock().joiners == 1);
     assert_eq!(buffer.close_and_drain(), vec![1, 2]);
     joiner.join().unwrap();
     assert_eq!(buffer.unfinished_tasks(), 0);
