@@ -121,11 +121,11 @@ rejects! {
     /// [`senders_close_by_dropping`] with a clone per send, 4 × 4,
     /// capacity 2. The same fault also loses a decrement here, and then
     /// the receivers never see the end (a deadlock): which of the two an
-    /// execution fails with first depends on the schedule. The seed is
-    /// therefore fixed by name; with it the first failure is the early
-    /// close (with `SHUTTLE_RANDOM_SEED` 1, 11 and 12 too; with 2 to 5
-    /// and 13 it is the deadlock).
-    catches_a_racy_handle_count_when_clones_race_drops = HandleCountRace, "early close" {
+    /// execution fails with first depends on the schedule, and any change
+    /// to the buffer's synchronization moves it (of 24 seeds, one found
+    /// the early close first after the task count moved under the put
+    /// lock), so either is accepted.
+    catches_a_racy_handle_count_when_clones_race_drops = HandleCountRace, "early close | deadlock" {
         shuttle: random(1_000) seeded "fault/handle_count_race/clone_per_send_4s_4r_cap2" =>
             senders_close_by_dropping(4, 4, 2, 3, true);
     }

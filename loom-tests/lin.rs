@@ -225,12 +225,16 @@ mod drawn {
     /// `put_many` step puts as many items as there is room for), the real
     /// two-lock buffer is not linearizable. The checker's default semantics
     /// allow a batch step to move fewer (at least one); see
-    /// VERIFICATION.md ("Linearizability checking"). Random 1 000.
+    /// VERIFICATION.md ("Linearizability checking"). Random, up to
+    /// 20 000: such a history is rare (with the task count under the put
+    /// lock, 1 000 executions found none with this seed, and one in four
+    /// other seeds found one); every seed tried found one within 20 000,
+    /// and the run stops at the first.
     #[test]
     fn greedy_batches_are_not_linearizable_on_two_locks() {
         let failure = rejected(
             "lin greedy batches",
-            1_000,
+            20_000,
             model_with(Batching::Greedy, THREE_BY_THREE, real),
         );
         assert_failure(&failure, "_many");
