@@ -120,7 +120,7 @@ model! {
     /// joiner threads (besides the main thread), capacity, items per
     /// producer.
     ///
-    /// - loom, exhaustive (3,215,547 executions, about 70 s): the main
+    /// - loom, exhaustive (208,762 executions, a few seconds): the main
     ///   thread puts 2 items and joins, a worker gets and marks both done,
     ///   a second thread joins too, capacity 2.
     /// - shuttle: 2 producers × 3 items, 3 workers getting until closed, 2

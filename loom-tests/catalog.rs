@@ -43,7 +43,7 @@ rejects! {
     ///   1, the main thread closing (3 threads).
     /// - shuttle, random 1 000: `close` racing blocked puts and gets, 3
     ///   producers × 2 items, 3 consumers, the main thread putting 2 and
-    ///   closing, capacity 1; caught in execution 12.
+    ///   closing, capacity 1; caught in execution 2.
     close_wakes_one = CloseWakesOne, "deadlock" {
         loom: exhaustive => scenarios::close_wakes_blocked_getters::<Buffer>();
         shuttle: random(1_000) =>
@@ -60,7 +60,7 @@ rejects! {
     ///   (the timer counts).
     /// - shuttle, random 6 000: 2 timed and 2 untimed getters, the main
     ///   thread putting 4 items, the timer firing up to twice; caught in
-    ///   execution 408 (with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at
+    ///   execution 265 (with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at
     ///   most 1 528).
     timeout_swallows_wakeup = TimeoutSwallowsWakeup, "deadlock" {
         loom: bound(3) => scenarios::get_timeout_races_puts::<Buffer>(1, 1, 1, 1);
@@ -80,7 +80,7 @@ rejects! {
     /// getter waits on an empty buffer, the main thread puts one item. 2
     /// threads. loom, exhaustive; shuttle, random 1 000 (caught in
     /// execution 6) and its depth-first search over every schedule
-    /// (106,083 executions with every switch off; caught in execution 28).
+    /// (29,939 executions with every switch off; caught in execution 28).
     wake_getters_on_one = WakeGettersOnOne, "deadlock" {
         loom: exhaustive => catalog::getter_waits_for_a_put();
         shuttle: random(1_000) => catalog::getter_waits_for_a_put();
@@ -91,7 +91,7 @@ rejects! {
     /// capacity 2, 2 putters waiting, the main thread taking both items
     /// with one `get_many(2)` and then joining the putters. 3 threads.
     /// loom, exhaustive; shuttle, random 1 000 (caught in execution
-    /// 6).
+    /// 2).
     wake_putters_assumes_one_item = WakePuttersAssumesOneItem, "deadlock" {
         loom: exhaustive => scenarios::get_many_wakes_every_putter_it_makes_room_for();
         shuttle: random(1_000) => scenarios::get_many_wakes_every_putter_it_makes_room_for();
@@ -101,7 +101,7 @@ rejects! {
     /// capacity 2, the main thread puts 2 items (no close). 3 threads.
     /// loom, exhaustive (80,240 executions with every switch off; caught
     /// in execution 2,817); shuttle, random 1 000 (caught in execution
-    /// 54).
+    /// 534).
     no_getter_pass_on = NoGetterPassOn, "deadlock" {
         loom: exhaustive => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
         shuttle: random(1_000) => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
@@ -125,7 +125,7 @@ rejects! {
     /// the buffer, the main thread alternates `get` and `get_many(2)` and
     /// checks the exact order. 2 threads. loom, exhaustive: 3 items,
     /// capacity 2; shuttle, random 1 000: 8 items, capacity 3 (caught in
-    /// execution 10).
+    /// execution 3).
     refill_swaps_non_empty = RefillSwapsNonEmpty, "reordered" {
         loom: exhaustive => catalog::fifo_across_get_and_get_many(2, 3);
         shuttle: random(1_000) => catalog::fifo_across_get_and_get_many(3, 8);
@@ -134,7 +134,7 @@ rejects! {
     /// A waiter not counted in its lane: a putter waits on a full buffer of
     /// capacity 1, the main thread gets twice. 2 threads. loom,
     /// exhaustive; shuttle, random 1 000 (caught in execution
-    /// 4).
+    /// 3).
     waiter_not_counted = WaiterNotCounted, "deadlock" {
         loom: exhaustive => catalog::putter_waits_for_a_get();
         shuttle: random(1_000) => catalog::putter_waits_for_a_get();
@@ -143,8 +143,8 @@ rejects! {
     /// The spin does not send its caller back to look: one getter waits on
     /// an empty buffer, the main thread puts one item (the put lands while
     /// the getter has released the lock). 2 threads. loom, exhaustive;
-    /// shuttle, random 1 000 (caught in execution 3) and depth-first over
-    /// every schedule (106,083 clean; caught in execution 153).
+    /// shuttle, random 1 000 (caught in execution 2) and depth-first over
+    /// every schedule (29,939 clean; caught in execution 153).
     spin_skips_recheck = SpinSkipsRecheck, "deadlock" {
         loom: exhaustive => catalog::getter_waits_for_a_put();
         shuttle: random(1_000) => catalog::getter_waits_for_a_put();
@@ -155,7 +155,7 @@ rejects! {
     /// refill's take → put): one getter waits on an empty buffer, the main
     /// thread puts one item. 2 threads. loom, exhaustive; shuttle, random
     /// 1 000 (caught in execution 1) and depth-first over every schedule
-    /// (106,083 clean; caught in execution 16).
+    /// (29,939 clean; caught in execution 16).
     wake_getters_under_put_lock = WakeGettersUnderPutLock, "deadlock" {
         loom: exhaustive => catalog::getter_waits_for_a_put();
         shuttle: random(1_000) => catalog::getter_waits_for_a_put();
@@ -174,8 +174,8 @@ rejects! {
     /// `drain` wakes no putter: a putter waits on a full buffer of capacity
     /// 1, the main thread drains it and joins the putter. 2 threads. loom,
     /// exhaustive; shuttle, random 1 000 (caught in execution 1) and
-    /// depth-first over every schedule (167,712 clean; caught in execution
-    /// 4,959).
+    /// depth-first over every schedule (2,671 clean; caught in execution
+    /// 109).
     drain_wakes_no_putter = DrainWakesNoPutter, "deadlock" {
         loom: exhaustive => catalog::drain_wakes_a_blocked_putter();
         shuttle: random(1_000) => catalog::drain_wakes_a_blocked_putter();
@@ -222,7 +222,7 @@ rejects! {
     /// producer × 2 items, 1 consumer, capacity 1, graceful shutdown, the
     /// model timer firing once. 4 threads (the timer counts). loom,
     /// preemption bound 3 (169,044 executions with every switch off;
-    /// caught in execution 348); shuttle, random 30 000 (caught in execution 967;
+    /// caught in execution 348); shuttle, random 30 000 (caught in execution 1,719;
     /// with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 8 795: 5 of
     /// those 13 seeds need more than 5 000).
     producer_drops_item_on_retry = ProducerDropsItemOnRetry,
@@ -249,7 +249,7 @@ rejects! {
     // takes.
 
     /// `try_put` wakes a blocked getter (2 threads; loom, exhaustive;
-    /// shuttle, random 1 000 and depth-first over every schedule, 106,083
+    /// shuttle, random 1 000 and depth-first over every schedule, 29,939
     /// executions); with the getters' transition off by one it does not
     /// (shuttle: caught in execution 6, depth-first in execution 28).
     path_try_put_wakes_a_blocked_getter = WakeGettersOnOne, "deadlock" {
@@ -271,7 +271,7 @@ rejects! {
     /// loom, exhaustive; shuttle, random 1 000); with the getters'
     /// transition off by one, a getter that a drain left waiting is not
     /// woken by the next put (shuttle: caught in execution
-    /// 2).
+    /// 21).
     path_drain_races_a_getter = WakeGettersOnOne, "deadlock" {
         loom: exhaustive => catalog::drain_races_a_getter();
         shuttle: random(1_000) => catalog::drain_races_a_getter();
@@ -281,7 +281,7 @@ rejects! {
     /// its timeout, and `true` only once the task is done (3 threads with
     /// the timer; loom, exhaustive; shuttle, random 6 000); with `if`
     /// instead of `while` around its wait, the timer's wakeup makes it
-    /// return `true` early (shuttle: caught in execution 478; with
+    /// return `true` early (shuttle: caught in execution 77; with
     /// `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 1 735).
     path_join_timeout_false_only_after_the_timeout = JoinIfNotWhile,
         "join_timeout returned true early" {
