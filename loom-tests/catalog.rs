@@ -61,7 +61,7 @@ rejects! {
     /// - shuttle, random 6 000: 2 timed and 2 untimed getters, the main
     ///   thread putting 4 items, the timer firing up to twice; caught in
     ///   execution 265 (with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at
-    ///   most 1 528).
+    ///   most 1 901).
     timeout_swallows_wakeup = TimeoutSwallowsWakeup, "deadlock" {
         loom: bound(3) => scenarios::get_timeout_races_puts::<Buffer>(1, 1, 1, 1);
         shuttle: random(6_000) => scenarios::get_timeout_races_puts::<Buffer>(2, 2, 4, 2);
@@ -223,7 +223,7 @@ rejects! {
     /// model timer firing once. 4 threads (the timer counts). loom,
     /// preemption bound 3 (169,044 executions with every switch off;
     /// caught in execution 348); shuttle, random 30 000 (caught in execution 1,719;
-    /// with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 8 795: 5 of
+    /// with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 8 887: 3 of
     /// those 13 seeds need more than 5 000).
     producer_drops_item_on_retry = ProducerDropsItemOnRetry,
         "produced = consumed + failed + undelivered" {
@@ -282,7 +282,7 @@ rejects! {
     /// the timer; loom, exhaustive; shuttle, random 6 000); with `if`
     /// instead of `while` around its wait, the timer's wakeup makes it
     /// return `true` early (shuttle: caught in execution 77; with
-    /// `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 1 735).
+    /// `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 98).
     path_join_timeout_false_only_after_the_timeout = JoinIfNotWhile,
         "join_timeout returned true early" {
         loom: exhaustive => catalog::join_timeout_false_only_after_the_timeout();
