@@ -712,3 +712,38 @@ fn a_put_that_times_out_is_retried_and_reported() {
     consumed.sort_unstable();
     assert_eq!(consumed, (0..4).map(|seq| (1, seq)).collect::<Vec<_>>());
 }
+
+/// A graceful shutdown whose deadline passes says so with a
+/// `deadline_passed` event, after `shutdown_started` and before
+/// `shutdown_complete`; one that drains in time emits none.
+#[test]
+fn a_passed_deadline_is_reported_by_an_event() {
+    let serial = begin();
+    let mut system = ProducerConsumerSystem::new(4).unwrap();
+    system.add_producer((0u64..).map(|seq| (1, seq))).unwrap();
+    system.add_consumer().unwrap();
+    system.start().unwrap();
+    let report = system.shutdown_graceful_timeout(Duration::from_millis(50));
+    assert_eq!(report.ending, prodcon::Ending::DeadlinePassed);
+    let events = recorded();
+    let names: Vec<&str> = events.iter().map(Captured::name).collect();
+    let at = |name: &str| {
+        names
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("no {name} event: {names:?}"))
+    };
+    assert_eq!(named(&events, "deadline_passed").len(), 1, "{names:?}");
+    assert!(at("shutdown_started") < at("deadline_passed"), "{names:?}");
+    assert!(at("deadline_passed") < at("shutdown_complete"), "{names:?}");
+    drop(serial);
+
+    let _serial = begin();
+    let mut system = ProducerConsumerSystem::new(4).unwrap();
+    system.add_producer(source(1, 10)).unwrap();
+    system.add_consumer().unwrap();
+    system.start().unwrap();
+    let report = system.shutdown_graceful_timeout(Duration::from_secs(600));
+    assert_eq!(report.ending, prodcon::Ending::Drained);
+    assert!(named(&recorded(), "deadline_passed").is_empty());
+}

@@ -202,6 +202,7 @@ fn stats_handle_reads_live_stats_from_another_thread() {
     // Taken before the workers are registered: it still sees them.
     let handle: StatsHandle = system.stats_handle();
     assert_clone_send_sync(&handle);
+    assert_eq!(format!("{handle:?}"), "StatsHandle { .. }");
     for p in 0..4 {
         system
             .add_producer((0..ITEMS).map(move |i| p * ITEMS + i))
