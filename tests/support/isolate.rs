@@ -17,8 +17,11 @@
 //! what it explores. Under cargo-nextest, which already runs every test in
 //! a process of its own, the body runs directly.
 
-use std::io::Write;
-use std::process::Command;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+/// What a loom run's progress line contains (`loom_runner`).
+pub const PROGRESS: &str = " executions so far, ";
 
 /// Set in a child's environment: run the body here.
 pub const CHILD: &str = "PRODCON_MODEL_TEST_CHILD";
@@ -37,13 +40,33 @@ pub fn isolated(body: impl FnOnce()) {
         _ => return body(),
     };
     let exe = std::env::current_exe().expect("the test binary's path");
-    let output = Command::new(exe)
+    let mut child = Command::new(exe)
         .args([test.as_str(), "--exact", "--test-threads=1", "--nocapture"])
         .env(CHILD, "1")
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("could not start the test binary again");
+    // A long search's progress lines go out as they come (past the
+    // harness's capture); the rest of the child's stderr is kept for the
+    // end.
+    let child_stderr = child.stderr.take().expect("piped stderr");
+    let reader = std::thread::spawn(move || {
+        let mut kept = String::new();
+        for line in BufReader::new(child_stderr).lines().map_while(Result::ok) {
+            if line.contains(PROGRESS) {
+                let _ = writeln!(std::io::stderr().lock(), "{line}");
+            }
+            kept.push_str(&line);
+            kept.push('\n');
+        }
+        kept
+    });
+    let output = child
+        .wait_with_output()
+        .expect("could not wait for the test binary");
+    let stderr = reader.join().expect("the stderr reader");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
         "{test} failed in its own process ({}):\n{stdout}{stderr}",
@@ -61,7 +84,7 @@ pub fn isolated(body: impl FnOnce()) {
     // explored (VERIFICATION.md quotes them).
     let mut lines = String::new();
     let wanted = |l: &&str| {
-        l.starts_with("loom model ")
+        (l.starts_with("loom model ") && !l.contains(PROGRESS))
             || l.starts_with("shuttle dfs ")
             || l.contains(" rejected in execution ")
     };

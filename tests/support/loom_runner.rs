@@ -6,7 +6,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
 
 // The models evaluate the crate's debug assertions and overflow checks, so
 // a build without them (`--release`) is refused here, at compile time. The
@@ -32,6 +34,9 @@ where
     let executions = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&executions);
     let started = Instant::now();
+    // A search of many minutes says how far it has got, once a minute, so
+    // that one stopped from outside still tells its size so far.
+    let progress = Progress::start(name, Arc::clone(&executions));
     let explore = move || {
         builder.check(move || {
             counter.fetch_add(1, Ordering::Relaxed);
@@ -47,6 +52,7 @@ where
         explore();
         ""
     };
+    drop(progress);
     let executions = executions.load(Ordering::Relaxed);
     let bound = match preemption_bound {
         None => "exhaustive".to_string(),
@@ -57,6 +63,47 @@ where
         started.elapsed()
     );
     executions
+}
+
+/// Prints the executions explored so far every minute until dropped. A real
+/// thread beside the checker: it reads the counter and never touches the
+/// model, so it changes nothing the search explores.
+struct Progress {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(name: &str, executions: Arc<AtomicUsize>) -> Self {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let name = name.to_string();
+        let started = Instant::now();
+        let thread = thread::spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(Duration::from_secs(60))
+            {
+                eprintln!(
+                    "loom model {name}: {}{}{}s",
+                    executions.load(Ordering::Relaxed),
+                    crate::support::isolate::PROGRESS,
+                    started.elapsed().as_secs()
+                );
+            }
+        });
+        Progress {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Runs a model that must fail, and returns the failure's message.
