@@ -31,10 +31,10 @@ model! {
     /// - loom, exhaustive: 2 producer threads × 1 item, the main thread
     ///   consuming, capacity 1.
     /// - loom, preemption bound 3: the same with 2 items each (more items
-    ///   than room, both producers refilling; exhaustive: still running
-    ///   after four minutes alone).
-    /// - loom, preemption bound 4 (exhaustive was out of reach with two
-    ///   locks; bound 5 also passes, in about a minute): the main thread
+    ///   than room, both producers refilling; exhaustive: unfinished after
+    ///   an hour on a shared machine, VERIFICATION.md).
+    /// - loom, preemption bound 4 (exhaustive: unfinished after an hour on
+    ///   a shared machine; bound 5 also passes, in about a minute): the main thread
     ///   puts 2 items and closes, 2 consumer threads, capacity 1.
     /// - loom, preemption bound 4 (bound 5 also passes, in about 40 s): 2
     ///   producers × 1 item, 1 consumer thread, the main thread joining the
@@ -74,8 +74,8 @@ model! {
     /// full buffer, the main thread getting every item one by one (no
     /// close). Argument: capacity.
     ///
-    /// - loom, preemption bound 4 (exhaustive: still running after four
-    ///   minutes alone): capacity 2.
+    /// - loom, preemption bound 4: capacity 2 (exhaustive, 10,834,914
+    ///   executions, in the third tier, `loom-tests/deep.rs`).
     /// - shuttle: capacity 2 and 3, random 5 000 and PCT depth 3 5 000
     ///   each.
     putters_pass_the_wakeup_on = scenarios::putters_wait_on_full::<Buffer> {

@@ -4,7 +4,8 @@
 //! spurious-wakeup thread count) should be explored without a bound. The
 //! first tier (`models`) must finish in five minutes, so the configurations
 //! below run there under a preemption bound; here the same scenario
-//! functions, with the same arguments, are explored exhaustively. Only
+//! functions, with the same arguments, are explored exhaustively (the
+//! pipeline's graceful timeout, four threads, at a deeper bound). Only
 //! searches measured to finish are here (each takes minutes); the 3-thread
 //! models still bounded everywhere are listed in VERIFICATION.md. A plain
 //! `cargo test` does not run this target (`test = false` in Cargo.toml); CI
@@ -15,7 +16,7 @@
 //! ```
 //!
 //! VERIFICATION.md ("Where a model is bounded") gives each search's
-//! executions and time; the tier takes about 7 minutes on 2 cores. One
+//! executions and time; the tier takes about 15 minutes on 2 cores. One
 //! configuration per test, so that the harness runs two at a time.
 #![cfg(loom)]
 
@@ -26,9 +27,11 @@ mod support;
 /// in the first tier.
 pub(crate) const NEWEST_FIRST: bool = false;
 
+use prodcon::SharedBuffer;
 use support::channel;
 use support::faulty::{Faulty, bug};
 use support::harness::model;
+use support::pipeline_drop;
 use support::scenarios::{self, Side::*};
 
 model! {
@@ -52,5 +55,23 @@ model! {
     /// 7,535,028 executions.
     toy_single_condvar_reference = scenarios::exactly_once::<Faulty<u32, { bug::NONE }>> {
         loom: exhaustive with (Main, Threads(2), 1, 2);
+    }
+}
+
+model! {
+    /// `buffer::putters_pass_the_wakeup_on(2)` (first tier: bound 4): 2
+    /// putters blocked on a full buffer of capacity 2, the main thread
+    /// getting every item one by one, no close. 10,834,914 executions.
+    putters_pass_the_wakeup_on = scenarios::putters_wait_on_full::<SharedBuffer<u32>> {
+        loom: exhaustive with (2);
+    }
+
+    /// `pipeline_drop::graceful_timeout_conserves_items(1, 1, 2, 1)` (first
+    /// tier: bound 2): main (shuts down), producer, consumer and the model
+    /// timer, four threads, so bounded here too, at 3. 4,373,958
+    /// executions.
+    graceful_timeout_conserves_items = pipeline_drop::graceful_timeout_conserves_items {
+        loom: bound(3) with (1, 1, 2, 1);
+        around: pipeline_drop::reaching_both_endings;
     }
 }

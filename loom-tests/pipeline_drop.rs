@@ -39,9 +39,9 @@ model! {
     ///
     /// - loom, 1 producer × 2 items, 1 handler consumer, capacity 1
     ///   (threads: main (shuts down), producer, consumer, timer),
-    ///   preemption bound 2 (108,507 executions, about 8 s; at bound 3
-    ///   the search was still running after four minutes alone, which
-    ///   the first tier's five minutes cannot hold).
+    ///   preemption bound 2 (108,507 executions, about 8 s); bound 3 in
+    ///   the third tier, `loom-tests/deep.rs` (4,373,958 executions,
+    ///   minutes, which the first tier's five minutes cannot hold).
     /// - shuttle, 3 producers × 4 items, 3 handler consumers, capacity 2,
     ///   and the loom configuration: random 1 000 and PCT depth 3, 1 000,
     ///   each. The large one almost never drains before the timer fires
