@@ -16,7 +16,7 @@
 //! ```
 //!
 //! VERIFICATION.md ("Where a model is bounded") gives each search's
-//! executions and time; the tier takes about 15 minutes on 2 cores. One
+//! executions and time; the tier takes about 10 minutes on 2 cores. One
 //! configuration per test, so that the harness runs two at a time.
 #![cfg(loom)]
 
