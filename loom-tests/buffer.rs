@@ -55,9 +55,10 @@ model! {
 
     /// No deadlock on an empty buffer: 2 getters that may wait before any
     /// put each take exactly one item (no close to rescue a sleeper), the
-    /// main thread puts 2. From capacity 2 a woken getter must pass the
-    /// wakeup on: the buffer wakes getters only when a put ends "empty", so
-    /// the second put may wake nobody. Arguments: capacity, spurious
+    /// main thread puts 2. From capacity 2 the second put can land before
+    /// the first woken getter runs: it must wake the other getter (the
+    /// getters' mark is still set while one has not been sent a wakeup).
+    /// Arguments: capacity, spurious
     /// wakeup (none here).
     ///
     /// - loom, exhaustive: capacity 1; capacity 2.
@@ -69,10 +70,12 @@ model! {
         shuttle: random(5_000), pct(5_000, 3) with (2, false), (3, false);
     }
 
-    /// The mirror image: putters are woken only by a get that ends "full",
-    /// so a woken putter must pass the wakeup on. 2 putters blocked on a
-    /// full buffer, the main thread getting every item one by one (no
-    /// close). Argument: capacity.
+    /// The mirror image: 2 putters blocked on a full buffer, the main
+    /// thread getting every item one by one (no close); two gets can free
+    /// two slots before the first woken putter runs, and both putters must
+    /// be woken. (The name is from the protocol before the per-side
+    /// counters, where a woken putter passed the wakeup on.) Argument:
+    /// capacity.
     ///
     /// - loom, preemption bound 4: capacity 2 (exhaustive, 10,834,914
     ///   executions, in the third tier, `loom-tests/deep.rs`).

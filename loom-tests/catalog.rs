@@ -19,8 +19,8 @@
 //! chosen at random, so the schedules differ from loom's. Every shuttle run
 //! has a fixed seed derived from its name (see `support/shuttle_runner.rs`),
 //! so a fault is caught in the same execution every run; the iteration
-//! counts leave a margin over the executions each needed (given in the doc
-//! comments, as measured with these seeds; the test prints it).
+//! counts leave a margin over the executions each needed (VERIFICATION.md
+//! lists them, as measured with these seeds; the test prints it).
 //!
 //! The scenarios are in `tests/support/catalog_scenarios.rs`,
 //! `scenarios.rs` and `pipeline.rs`; VERIFICATION.md ("The bug catalog on
@@ -43,7 +43,7 @@ rejects! {
     ///   1, the main thread closing (3 threads).
     /// - shuttle, random 1 000: `close` racing blocked puts and gets, 3
     ///   producers × 2 items, 3 consumers, the main thread putting 2 and
-    ///   closing, capacity 1; caught in execution 2.
+    ///   closing, capacity 1.
     close_wakes_one = CloseWakesOne, "deadlock" {
         loom: exhaustive => scenarios::close_wakes_blocked_getters::<Buffer>();
         shuttle: random(1_000) =>
@@ -52,36 +52,37 @@ rejects! {
 
     /// A timed-out getter swallows the notification that woke it.
     ///
-    /// - loom, preemption bound 3 (73,594 executions with every switch
-    ///   off; caught in execution 2,892): a timed and an untimed getter on an
+    /// - loom, preemption bound 3: a timed and an untimed getter on an
     ///   empty buffer of capacity 1, the main thread putting one item, the
-    ///   model timer firing once (it must fire after the clock moved and
-    ///   before the sweep, with the notification in between). 4 threads
+    ///   model timer firing once (it must fire after the notification
+    ///   reached the timed getter and before that getter looks). 4 threads
     ///   (the timer counts).
-    /// - shuttle, random 6 000: 2 timed and 2 untimed getters, the main
-    ///   thread putting 4 items, the timer firing up to twice; caught in
-    ///   execution 265 (with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at
-    ///   most 1 901).
+    /// - shuttle, PCT depth 3, 6 000: the same scenario. The swallowed
+    ///   wakeup must be the last one sent: while a getter sleeps unwoken the
+    ///   getters' mark stays set and every later put wakes again, so the
+    ///   larger scenario this test used before the per-side counters (2
+    ///   timed and 2 untimed getters, 4 items) no longer exposed it in 6 000
+    ///   random schedules, and neither did this one; PCT's priority changes
+    ///   place the timer in that window.
     timeout_swallows_wakeup = TimeoutSwallowsWakeup, "deadlock" {
         loom: bound(3) => scenarios::get_timeout_races_puts::<Buffer>(1, 1, 1, 1);
-        shuttle: random(6_000) => scenarios::get_timeout_races_puts::<Buffer>(2, 2, 4, 2);
+        shuttle: pct(6_000, 3) => scenarios::get_timeout_races_puts::<Buffer>(1, 1, 1, 1);
     }
 
     /// `if` instead of `while` around the getter's wait: one getter on an
     /// empty buffer, the main thread waking every waiter spuriously and
     /// then putting one item. 2 threads. loom, exhaustive; shuttle, random
-    /// 1 000 (caught in execution 2).
+    /// 1 000.
     get_if_not_while = GetIfNotWhile, "get returned on an open, empty buffer" {
         loom: exhaustive => catalog::getter_woken_spuriously();
         shuttle: random(1_000) => catalog::getter_woken_spuriously();
     }
 
-    /// Getters woken on the wrong count transition (1 instead of 0): one
-    /// getter waits on an empty buffer, the main thread puts one item. 2
-    /// threads. loom, exhaustive; shuttle, random 1 000 (caught in
-    /// execution 6) and its depth-first search over every schedule
-    /// (29,939 executions with every switch off; caught in execution 28).
-    wake_getters_on_one = WakeGettersOnOne, "deadlock" {
+    /// A getter parks without its last look (the mark and the read of
+    /// `pushed` in one step): one getter waits on an empty buffer, the main
+    /// thread puts one item. 2 threads. loom, exhaustive; shuttle, random
+    /// 1 000 and its depth-first search over every schedule.
+    park_without_last_look = ParkWithoutLastLook, "deadlock" {
         loom: exhaustive => catalog::getter_waits_for_a_put();
         shuttle: random(1_000) => catalog::getter_waits_for_a_put();
         shuttle: dfs() => catalog::getter_waits_for_a_put();
@@ -90,42 +91,32 @@ rejects! {
     /// The putters' wakeup assumes one item per get: a full buffer of
     /// capacity 2, 2 putters waiting, the main thread taking both items
     /// with one `get_many(2)` and then joining the putters. 3 threads.
-    /// loom, exhaustive; shuttle, random 1 000 (caught in execution
-    /// 2).
+    /// loom, exhaustive; shuttle, random 1 000.
     wake_putters_assumes_one_item = WakePuttersAssumesOneItem, "deadlock" {
         loom: exhaustive => scenarios::get_many_wakes_every_putter_it_makes_room_for();
         shuttle: random(1_000) => scenarios::get_many_wakes_every_putter_it_makes_room_for();
     }
 
-    /// No pass-on between getters: 2 getters wait on an empty buffer of
-    /// capacity 2, the main thread puts 2 items (no close). 3 threads.
-    /// loom, exhaustive (80,240 executions with every switch off; caught
-    /// in execution 2,817); shuttle, random 1 000 (caught in execution
-    /// 534).
-    no_getter_pass_on = NoGetterPassOn, "deadlock" {
-        loom: exhaustive => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
-        shuttle: random(1_000) => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
+    /// A putter looks for the getters' mark before it publishes its item:
+    /// one getter waits on an empty buffer, the main thread puts one item.
+    /// 2 threads. loom, exhaustive; shuttle, random 1 000.
+    put_looks_before_publishing = PutLooksBeforePublishing, "deadlock" {
+        loom: exhaustive => catalog::getter_waits_for_a_put();
+        shuttle: random(1_000) => catalog::getter_waits_for_a_put();
     }
 
-    /// No pass-on between putters.
-    ///
-    /// - loom, exhaustive (36,853 executions with every switch off; caught
-    ///   in execution 2,428): 2 putters wait on a full buffer of capacity
-    ///   2, the main thread gets 2 items one by one and joins them (no
-    ///   close). 3 threads.
-    /// - shuttle, random 1 000: 2 putters wait on a full buffer of capacity
-    ///   3, the main thread gets every item one by one; caught in execution
-    ///   1.
-    no_putter_pass_on = NoPutterPassOn, "deadlock" {
-        loom: exhaustive => catalog::putters_share_two_slots();
-        shuttle: random(1_000) => scenarios::putters_wait_on_full::<Buffer>(3);
+    /// A getter looks for the putters' mark before it publishes the slot
+    /// it freed: one putter waits on a full buffer, the main thread gets.
+    /// 2 threads. loom, exhaustive; shuttle, random 1 000.
+    get_looks_before_publishing = GetLooksBeforePublishing, "deadlock" {
+        loom: exhaustive => catalog::putter_waits_for_a_get();
+        shuttle: random(1_000) => catalog::putter_waits_for_a_get();
     }
 
     /// Refill swaps a non-empty take lane away: 1 producer puts items into
     /// the buffer, the main thread alternates `get` and `get_many(2)` and
     /// checks the exact order. 2 threads. loom, exhaustive: 3 items,
-    /// capacity 2; shuttle, random 1 000: 8 items, capacity 3 (caught in
-    /// execution 3).
+    /// capacity 2; shuttle, random 1 000: 8 items, capacity 3.
     refill_swaps_non_empty = RefillSwapsNonEmpty, "reordered" {
         loom: exhaustive => catalog::fifo_across_get_and_get_many(2, 3);
         shuttle: random(1_000) => catalog::fifo_across_get_and_get_many(3, 8);
@@ -133,39 +124,36 @@ rejects! {
 
     /// A waiter not counted in its lane: a putter waits on a full buffer of
     /// capacity 1, the main thread gets twice. 2 threads. loom,
-    /// exhaustive; shuttle, random 1 000 (caught in execution
-    /// 3).
+    /// exhaustive; shuttle, random 1 000.
     waiter_not_counted = WaiterNotCounted, "deadlock" {
         loom: exhaustive => catalog::putter_waits_for_a_get();
         shuttle: random(1_000) => catalog::putter_waits_for_a_get();
     }
 
-    /// The spin does not send its caller back to look: one getter waits on
-    /// an empty buffer, the main thread puts one item (the put lands while
-    /// the getter has released the lock). 2 threads. loom, exhaustive;
-    /// shuttle, random 1 000 (caught in execution 2) and depth-first over
-    /// every schedule (29,939 clean; caught in execution 153).
+    /// The spin does not send its caller back to look: 2 getters wait on
+    /// an empty buffer, the main thread closes it (the close lands while a
+    /// getter has released the lock to spin, and the getter, not counted
+    /// yet, parks on the closed buffer; an advance in that window would be
+    /// caught by the last look, a close is not). 3 threads. loom,
+    /// exhaustive; shuttle, random 1 000.
     spin_skips_recheck = SpinSkipsRecheck, "deadlock" {
-        loom: exhaustive => catalog::getter_waits_for_a_put();
-        shuttle: random(1_000) => catalog::getter_waits_for_a_put();
-        shuttle: dfs() => catalog::getter_waits_for_a_put();
+        loom: exhaustive => scenarios::close_wakes_blocked_getters::<Buffer>();
+        shuttle: random(1_000) => scenarios::close_wakes_blocked_getters::<Buffer>();
     }
 
     /// Getters woken with the put lock held (lock order put → take, against
-    /// refill's take → put): one getter waits on an empty buffer, the main
-    /// thread puts one item. 2 threads. loom, exhaustive; shuttle, random
-    /// 1 000 (caught in execution 1) and depth-first over every schedule
-    /// (29,939 clean; caught in execution 16).
+    /// refill's take → put): 2 getters wait on an empty buffer of capacity
+    /// 2, the main thread puts 2 items; the second put finds the mark still
+    /// set while the first woken getter refills. 3 threads. loom,
+    /// exhaustive; shuttle, random 1 000.
     wake_getters_under_put_lock = WakeGettersUnderPutLock, "deadlock" {
-        loom: exhaustive => catalog::getter_waits_for_a_put();
-        shuttle: random(1_000) => catalog::getter_waits_for_a_put();
-        shuttle: dfs() => catalog::getter_waits_for_a_put();
+        loom: exhaustive => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
+        shuttle: random(1_000) => scenarios::consumers_wait_on_empty::<Buffer>(2, false);
     }
 
     /// `get` reads the closed bit before it looks for items: the main
     /// thread puts one item and closes, a getter gets until closed. 2
-    /// threads. loom, exhaustive; shuttle, random 1 000 (caught in
-    /// execution 9).
+    /// threads. loom, exhaustive; shuttle, random 1 000.
     get_checks_closed_first = GetChecksClosedFirst, "a getter gave up while items were buffered" {
         loom: exhaustive => catalog::getter_drains_a_closed_buffer();
         shuttle: random(1_000) => catalog::getter_drains_a_closed_buffer();
@@ -173,9 +161,8 @@ rejects! {
 
     /// `drain` wakes no putter: a putter waits on a full buffer of capacity
     /// 1, the main thread drains it and joins the putter. 2 threads. loom,
-    /// exhaustive; shuttle, random 1 000 (caught in execution 1) and
-    /// depth-first over every schedule (2,671 clean; caught in execution
-    /// 109).
+    /// exhaustive; shuttle, random 1 000 and depth-first over every
+    /// schedule.
     drain_wakes_no_putter = DrainWakesNoPutter, "deadlock" {
         loom: exhaustive => catalog::drain_wakes_a_blocked_putter();
         shuttle: random(1_000) => catalog::drain_wakes_a_blocked_putter();
@@ -185,7 +172,7 @@ rejects! {
     /// `if` instead of `while` around `join`'s wait: a joiner waits for one
     /// task, the main thread wakes every waiter spuriously, then takes the
     /// item and marks it done. 2 threads. loom, exhaustive; shuttle,
-    /// random 1 000 (caught in execution 1).
+    /// random 1 000.
     join_if_not_while = JoinIfNotWhile, "join returned early" {
         loom: exhaustive => catalog::join_woken_spuriously();
         shuttle: random(1_000) => catalog::join_woken_spuriously();
@@ -193,11 +180,10 @@ rejects! {
 
     /// The real graceful shutdown sends one pill too few.
     ///
-    /// - loom, preemption bound 3 (197,060 executions with every switch
-    ///   off; caught in execution 1): 1 producer × 1 item, 2 consumers,
+    /// - loom, preemption bound 3: 1 producer × 1 item, 2 consumers,
     ///   capacity 1. 4 threads.
     /// - shuttle, random 200: 2 producers × 2 items, 3 consumers, capacity
-    ///   2; caught in execution 1.
+    ///   2.
     one_pill_too_few = OnePillTooFew, "deadlock" {
         loom: bound(3) => pipeline::graceful_drain::<Real>(1, 1, 1, &[Collect, Collect]);
         shuttle: random(200) =>
@@ -207,11 +193,10 @@ rejects! {
     /// The real producer drops its item in hand when `shutdown_now` closes
     /// the buffer; the main thread shuts down at once.
     ///
-    /// - loom, exhaustive (1,261,855 executions with every switch off,
-    ///   about a minute; caught in execution 1): 1 producer × 2 items, 1
+    /// - loom, exhaustive (about a minute): 1 producer × 2 items, 1
     ///   consumer, capacity 1. 3 threads.
     /// - shuttle, random 1 000: 2 producers × 2 items, 2 consumers,
-    ///   capacity 1; caught in execution 1.
+    ///   capacity 1.
     producer_drops_item_on_close = ProducerDropsItemOnClose,
         "produced = consumed + failed + undelivered" {
         loom: exhaustive => pipeline::forceful_conservation(1, 1, 2, &[Collect]);
@@ -221,10 +206,8 @@ rejects! {
     /// The real producer drops its item when its timed put times out: 1
     /// producer × 2 items, 1 consumer, capacity 1, graceful shutdown, the
     /// model timer firing once. 4 threads (the timer counts). loom,
-    /// preemption bound 3 (169,044 executions with every switch off;
-    /// caught in execution 348); shuttle, random 30 000 (caught in execution 1,719;
-    /// with `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 8 887: 3 of
-    /// those 13 seeds need more than 5 000).
+    /// preemption bound 3; shuttle, random 30 000 (on the code before the
+    /// per-side counters, 3 of 13 other seeds needed more than 5 000).
     producer_drops_item_on_retry = ProducerDropsItemOnRetry,
         "produced = consumed + failed + undelivered" {
         loom: bound(3) => catalog::pipeline_with_timed_retry();
@@ -236,7 +219,7 @@ rejects! {
     /// - loom, exhaustive: 1 producer × 1 item, 1 consumer, capacity 1. 3
     ///   threads.
     /// - shuttle, random 200: 2 producers × 2 items, 3 consumers, capacity
-    ///   2; caught in execution 1.
+    ///   2.
     consumer_goes_on_after_pill = ConsumerGoesOnAfterPill, "deadlock" {
         loom: exhaustive => pipeline::graceful_drain::<Real>(1, 1, 1, &[Collect]);
         shuttle: random(200) =>
@@ -249,10 +232,9 @@ rejects! {
     // takes.
 
     /// `try_put` wakes a blocked getter (2 threads; loom, exhaustive;
-    /// shuttle, random 1 000 and depth-first over every schedule, 29,939
-    /// executions); with the getters' transition off by one it does not
-    /// (shuttle: caught in execution 6, depth-first in execution 28).
-    path_try_put_wakes_a_blocked_getter = WakeGettersOnOne, "deadlock" {
+    /// shuttle, random 1 000 and depth-first over every schedule); with the
+    /// putter looking for the mark before it publishes it does not.
+    path_try_put_wakes_a_blocked_getter = PutLooksBeforePublishing, "deadlock" {
         loom: exhaustive => catalog::try_put_wakes_a_blocked_getter();
         shuttle: random(1_000) => catalog::try_put_wakes_a_blocked_getter();
         shuttle: dfs() => catalog::try_put_wakes_a_blocked_getter();
@@ -260,19 +242,17 @@ rejects! {
 
     /// `try_get` wakes a blocked putter, and single items keep their order
     /// (2 threads; loom, exhaustive; shuttle, random 1 000); with the
-    /// putter not counted as a waiter it is not woken (shuttle: caught in
-    /// execution 1).
+    /// putter not counted as a waiter it is not woken.
     path_try_get_wakes_a_blocked_putter = WaiterNotCounted, "deadlock" {
         loom: exhaustive => catalog::try_get_wakes_a_blocked_putter();
         shuttle: random(1_000) => catalog::try_get_wakes_a_blocked_putter();
     }
 
     /// `drain` racing a getter loses and duplicates nothing (2 threads;
-    /// loom, exhaustive; shuttle, random 1 000); with the getters'
-    /// transition off by one, a getter that a drain left waiting is not
-    /// woken by the next put (shuttle: caught in execution
-    /// 21).
-    path_drain_races_a_getter = WakeGettersOnOne, "deadlock" {
+    /// loom, exhaustive; shuttle, random 1 000); with a getter parking
+    /// without its last look, a getter that a drain left waiting misses
+    /// the next put.
+    path_drain_races_a_getter = ParkWithoutLastLook, "deadlock" {
         loom: exhaustive => catalog::drain_races_a_getter();
         shuttle: random(1_000) => catalog::drain_races_a_getter();
     }
@@ -281,8 +261,7 @@ rejects! {
     /// its timeout, and `true` only once the task is done (3 threads with
     /// the timer; loom, exhaustive; shuttle, random 6 000); with `if`
     /// instead of `while` around its wait, the timer's wakeup makes it
-    /// return `true` early (shuttle: caught in execution 77; with
-    /// `SHUTTLE_RANDOM_SEED` 1 to 5 and 11 to 18, at most 98).
+    /// return `true` early.
     path_join_timeout_false_only_after_the_timeout = JoinIfNotWhile,
         "join_timeout returned true early" {
         loom: exhaustive => catalog::join_timeout_false_only_after_the_timeout();

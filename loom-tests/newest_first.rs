@@ -30,4 +30,5 @@ mod lin;
 mod paths;
 mod pipeline;
 mod pipeline_drop;
+mod pipeline_two_consumers;
 mod timeouts;

@@ -59,41 +59,41 @@ pub enum Fault {
     /// spurious wakeup ends a `get` on an open buffer: reported as "get
     /// returned on an open, empty buffer".
     GetIfNotWhile,
-    /// The count transition that wakes getters is off by one (`lanes.rs`,
-    /// `Shared::finish_put`): getters are woken when the count was 1 before the
-    /// put instead of 0, so the put that ends "empty" — the only one they
-    /// wait for — wakes nobody. Reported as a deadlock.
-    WakeGettersOnOne,
-    /// The transition that wakes putters assumes one item per get
-    /// (`lanes.rs`, `Shared::finish_get`): it tests "one below full after the
-    /// get" instead of "full before it", so a `get_many` that empties a
-    /// full buffer wakes no putter. Reported as a deadlock.
+    /// A thread about to park does not take its last look (`wait.rs`,
+    /// `Shared::block`): it parks without marking and reading the counter
+    /// it waits on, so an advance that came after its look under the lock,
+    /// and saw no mark, is missed. Reported as a deadlock.
+    ParkWithoutLastLook,
+    /// The advance that frees slots wakes one putter whatever it freed
+    /// (`lanes.rs`, `Shared::finish_get`): a `get_many` that empties a full
+    /// buffer wakes one of the putters it made room for, and the others
+    /// sleep next to room. Reported as a deadlock.
     WakePuttersAssumesOneItem,
-    /// A getter that leaves items behind does not pass the wakeup on to the
-    /// next getter (`lanes.rs`, `Shared::finish_get`): with two puts landing
-    /// before the first woken getter takes, the second getter sleeps next
-    /// to an item. Reported as a deadlock.
-    NoGetterPassOn,
-    /// A putter that leaves room does not pass the wakeup on to the next
-    /// putter (`lanes.rs`, `Shared::finish_put`): with two gets freeing two slots
-    /// of a full buffer, only the first of which woke a putter, the second
-    /// putter sleeps next to free room. Reported as a deadlock.
-    NoPutterPassOn,
+    /// A putter looks for a getter's mark before it publishes its item
+    /// (`lanes.rs`, `Shared::publish`): a getter that marks and looks in
+    /// between sees no item and parks, and the putter has already decided
+    /// that nobody sleeps. Reported as a deadlock.
+    PutLooksBeforePublishing,
+    /// A getter looks for a putter's mark before it publishes the slot it
+    /// freed (`lanes.rs`, `Shared::publish`): the putter's side of
+    /// [`Fault::PutLooksBeforePublishing`]. Reported as a deadlock.
+    GetLooksBeforePublishing,
     /// Refill swaps the two lanes' queues even when the get lane still
     /// holds items (`lanes.rs`, `Shared::refill`, reached by a `get_many`
     /// that wants more than the get lane holds): the older items go
     /// behind the newer ones. Reported as "reordered".
     RefillSwapsNonEmpty,
     /// A thread about to wait is not counted in its lane's waiter count
-    /// (`wait.rs`, `Shared::block`): the other side reads "nobody waits"
-    /// and sends no notification. Reported as a deadlock.
+    /// (`wait.rs`, `Shared::block`): a waker that finds its mark reads
+    /// "nobody waits" and sends no notification. Reported as a deadlock.
     WaiterNotCounted,
     /// After its spin (`wait.rs`, `Shared::block`) a waiter retakes the
     /// lock and parks at once instead of returning for its caller to look
-    /// again: what the other side did while the lock was released (and the
-    /// waiter was not counted) is missed. Under loom, where the spin has no
-    /// rounds, the switch also turns on the release and retake, which is
-    /// the window that matters. Reported as a deadlock.
+    /// again: a close while the lock was released (and the waiter was not
+    /// counted) is missed. (An advance in that window is not: the last look
+    /// before parking sees it.) Under loom, where the spin has no rounds,
+    /// the switch also turns on the release and retake, which is the window
+    /// that matters. Reported as a deadlock.
     SpinSkipsRecheck,
     /// A putter wakes the getters with the put lock still held (`lanes.rs`,
     /// `Shared::finish_put`): put lock, then get lock, against the order that
@@ -101,7 +101,7 @@ pub enum Fault {
     /// and the putter each wait for the other's lock. Reported as a
     /// deadlock.
     WakeGettersUnderPutLock,
-    /// `get` checks the closed bit before it looks for items (`lanes.rs`,
+    /// `get` checks the closed flag before it looks for items (`lanes.rs`,
     /// `Shared::get`): after a close, getters return "closed" while items
     /// are still buffered. Reported as "a getter gave up while items were
     /// buffered".
@@ -184,10 +184,10 @@ impl Fault {
         Fault::CloseWakesOne,
         Fault::TimeoutSwallowsWakeup,
         Fault::GetIfNotWhile,
-        Fault::WakeGettersOnOne,
+        Fault::ParkWithoutLastLook,
         Fault::WakePuttersAssumesOneItem,
-        Fault::NoGetterPassOn,
-        Fault::NoPutterPassOn,
+        Fault::PutLooksBeforePublishing,
+        Fault::GetLooksBeforePublishing,
         Fault::RefillSwapsNonEmpty,
         Fault::WaiterNotCounted,
         Fault::SpinSkipsRecheck,

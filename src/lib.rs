@@ -106,7 +106,8 @@
 //!
 //! The buffer has two locks, one per side, as Java's `LinkedBlockingQueue`
 //! does: putters and getters meet only when the buffer runs empty or full
-//! (an atomic item count tells each side whether it can go on). A blocked
+//! (each side counts its items in an atomic of its own and reads the
+//! other side's to learn whether it can go on). A blocked
 //! call first spins briefly with its lock released (a few hundred
 //! spin-loop hints, then a few yields) and parks on its condition variable
 //! only if the other side has not come by then; a notification is sent

@@ -1,15 +1,15 @@
 //! The two-lock protocol behind [`SharedBuffer`](super::SharedBuffer):
-//! the state every handle shares, its count invariants, and the put, get,
-//! close, drain and join cores that the public calls funnel into.
+//! the state every handle shares, its counter invariants, and the put,
+//! get, close, drain and join cores that the public calls funnel into.
 //! DESIGN.md explains the protocol and why it is shaped so.
 
 use std::collections::VecDeque;
 use std::ops::Deref;
 
-use super::wait::{Refused, Side, Wait, wake};
+use super::wait::{Refused, Side, Wait};
 use crate::error::TaskDoneError;
 use crate::fault::{self, Fault};
-use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::sync::{Condvar, Instant, Mutex, MutexGuard};
 
 /// The state behind every handle: two lanes with a lock each, as in
@@ -23,13 +23,21 @@ use crate::sync::{Condvar, Instant, Mutex, MutexGuard};
 /// the get lane is older than every item in the put lane, so the buffer
 /// stays FIFO. Whenever both locks are held, the get lock is taken first.
 ///
-/// How many items the two lanes hold together is the atomic `count`: with
-/// it, each side learns whether there is room or an item without the other
-/// side's lock. A side takes the other's lock only to wake the other side's
-/// waiters, and only on the transition they wait for: a putter that made
-/// the buffer non-empty, a getter that made it non-full. A thread that
-/// finds its side can go on after it (room left after a put, items after a
-/// get) passes a wakeup on to the next waiter of its own side.
+/// Each side counts what it has done in an atomic counter of its own,
+/// which only it writes: [`pushed`](Self::pushed) (items ever put) and
+/// [`popped`](Self::popped) (items ever taken). There is no shared item
+/// count that both sides write for every item: a put writes only its own
+/// counter's cache line, and reads the getters' only when its last view of
+/// it says "full" (a get, symmetrically, when its view says "empty").
+///
+/// A thread about to park sets the *mark*, the lowest bit of the counter
+/// it waits on (getters mark `pushed`, putters `popped`), with one
+/// `fetch_or` that also reads that counter; the other side's advance is a
+/// `fetch_add` that also reads the mark. Both are read-modify-writes of one
+/// atomic, so one of them comes first: either the advance sees the mark
+/// and wakes the sleeper's side, or the sleeper sees the advance and does
+/// not park. No fence and no `SeqCst` store→load pattern is involved,
+/// which loom models exactly.
 pub(super) struct Shared<T> {
     /// The newest items. Putters wait on `putters` with its lock.
     pub(super) put_lane: Padded<Mutex<Lane<T>>>,
@@ -39,29 +47,52 @@ pub(super) struct Shared<T> {
     pub(super) putters: Condvar,
     /// Getters wait here for an item (or for the close).
     pub(super) getters: Condvar,
-    /// Items in both lanes, with [`CLOSED`] set once closed.
-    ///
-    /// Changed only by a thread that holds a lane's lock: a put adds its
-    /// items after they are in the put lane, with the put lock held; a get
-    /// subtracts them after they left the get lane, with the get lock
-    /// held; `drain` and `close` hold both. So, read with the put lock
-    /// held it is at least what is buffered (room it shows is there), read
-    /// with the get lock held it is at most what is buffered (an item it
-    /// shows is there), and with both held it is exact. A spinner reads it
-    /// with no lock at all (see `block`).
-    pub(super) count: Padded<AtomicUsize>,
+    /// Items ever put, in steps of [`ONE`], with [`MARKED`] set while a
+    /// getter may sleep. Advanced only with the put lock held, after the
+    /// items are in the put lane, so an item it counts is in one of the
+    /// two lanes or already taken.
+    pub(super) pushed: Padded<AtomicUsize>,
+    /// Items ever taken (by a get or a drain), in steps of [`ONE`], with
+    /// [`MARKED`] set while a putter may sleep. Advanced only with the get
+    /// lock held, after the items left the get lane, so the room it shows
+    /// is there.
+    pub(super) popped: Padded<AtomicUsize>,
+    /// Set by `close` with both locks held, as the lanes' own `closed`
+    /// are; read here only by threads that hold no lock (a spinner,
+    /// `is_closed`).
+    pub(super) closed: AtomicBool,
     /// `join` waits here, with the put lock, for the put lane's
     /// `unfinished` to reach zero.
     pub(super) all_done: Condvar,
     pub(super) capacity: usize,
 }
 
-/// One side's queue and the threads waiting on its condition variable.
+/// One side's queue, its counters as that side knows them, and the
+/// threads waiting on its condition variable.
 pub(super) struct Lane<T> {
     pub(super) items: VecDeque<T>,
+    /// This side's counter (`pushed` for the put lane, `popped` for the get
+    /// lane) without its mark: the atomic is advanced only by the holder of
+    /// this lock, so this copy is exact and costs no atomic read.
+    pub(super) own: usize,
+    /// The other side's counter (without its mark) as this side last read
+    /// it: never ahead of the real one, so the room (or the items) it shows
+    /// is there. Read afresh only when it shows none.
+    pub(super) seen: usize,
     /// Threads blocked on this side's condition variable: notifications
     /// are sent only when someone is there to receive them.
     pub(super) waiting: usize,
+    /// Wakeups sent to this side's waiters and not yet taken back by a
+    /// waiter returning from its wait: never more than the waiters
+    /// between being woken and retaking the lock, so `waiting - woken` is
+    /// at least the number asleep.
+    pub(super) woken: usize,
+    /// Whether this side's mark is set (only this lock's holder changes
+    /// it): set exactly while some waiter has not been sent a wakeup.
+    pub(super) marked: bool,
+    /// Whether the buffer is closed, as this lane's lock holder sees it:
+    /// `close` sets it in both lanes, holding both locks.
+    pub(super) closed: bool,
     /// Put lane only: items put and not yet marked done (by `task_done` or
     /// `drain`). Kept under the put lock, which every put holds anyway, so
     /// that a put pays no atomic read-modify-write for a count that only
@@ -75,7 +106,12 @@ impl<T> Lane<T> {
     pub(super) fn new(capacity: usize) -> Self {
         Lane {
             items: VecDeque::with_capacity(capacity.min(4096)),
+            own: 0,
+            seen: 0,
             waiting: 0,
+            woken: 0,
+            marked: false,
+            closed: false,
             unfinished: 0,
             joiners: 0,
         }
@@ -83,7 +119,7 @@ impl<T> Lane<T> {
 }
 
 /// A value on a cache line (a pair of lines, for CPUs that fetch two at
-/// once) of its own, so that the two sides' locks and the count do not
+/// once) of its own, so that the two sides' locks and counters do not
 /// bounce one line between the cores that use them.
 #[repr(align(128))]
 pub(super) struct Padded<T>(T);
@@ -96,15 +132,32 @@ impl<T> Deref for Padded<T> {
     }
 }
 
-/// The bit of [`Shared::count`] that says "closed".
-pub(super) const CLOSED: usize = 1 << (usize::BITS - 1);
+/// One item in [`Shared::pushed`] and [`Shared::popped`]: the lowest bit
+/// is the mark.
+pub(super) const ONE: usize = 2;
 
-/// The count's ordering. The count is read and changed under a lane's
-/// lock, and what it promises (see [`Shared::count`]) rests on those locks;
-/// `SeqCst` costs nothing more than acquire/release for read-modify-writes
-/// and loads on x86-64 (only a `SeqCst` store would, and there is none),
-/// and keeps the reasoning simple.
-const ORDER: Ordering = Ordering::SeqCst;
+/// The bit of a counter that says "someone waiting for this counter to
+/// move may be asleep and has not been sent a wakeup": set by a thread
+/// about to park (unless already set), cleared once every waiter of its
+/// side has been sent a wakeup or has stopped waiting, both with that
+/// side's lock held (the lane's `marked` mirrors it there).
+pub(super) const MARKED: usize = 1;
+
+/// Items between two counter values (`from` not after `to`), counters
+/// wrapping around as `usize` does.
+pub(super) fn between(from: usize, to: usize) -> usize {
+    to.wrapping_sub(from) / ONE
+}
+
+/// The ordering of the counters' advances. What a counter promises to the
+/// two sides rests on the locks under which it is advanced and on the
+/// modification order of the one atomic (see [`MARKED`]), for which
+/// acquire and release would do. `SeqCst` is for [`Shared::len`], which
+/// reads both counters with no lock: with every advance and its reads in
+/// one total order, two `len` callers cannot see a put and a concurrent
+/// get in opposite orders. It costs what `AcqRel` does for a
+/// read-modify-write on x86-64 and AArch64.
+const RMW: Ordering = Ordering::SeqCst;
 
 impl<T> Shared<T> {
     pub(super) fn new(capacity: usize) -> Self {
@@ -113,7 +166,9 @@ impl<T> Shared<T> {
             get_lane: Padded(Mutex::new(Lane::new(capacity))),
             putters: Condvar::new(),
             getters: Condvar::new(),
-            count: Padded(AtomicUsize::new(0)),
+            pushed: Padded(AtomicUsize::new(0)),
+            popped: Padded(AtomicUsize::new(0)),
+            closed: AtomicBool::new(false),
             all_done: Condvar::new(),
             capacity,
         }
@@ -134,80 +189,121 @@ impl<T> Shared<T> {
         }
     }
 
-    /// The count now (see [`Shared::count`]).
-    pub(super) fn count(&self) -> usize {
-        self.count.load(ORDER)
+    /// The counter `side`'s waiters wait on (and mark): the getters',
+    /// `popped`, for a putter; the putters', `pushed`, for a getter.
+    pub(super) fn awaited(&self, side: Side) -> &AtomicUsize {
+        match side {
+            Side::Put => &self.popped,
+            Side::Get => &self.pushed,
+        }
     }
 
     /// Wakes as many of `side`'s waiters as `n` items (or free slots) can
-    /// serve, taking that side's lock to read how many wait. Called with no
-    /// lock held (a lock of the other side would break the lock order).
+    /// serve, after an advance that found `side`'s mark set, taking that
+    /// side's lock to read how many wait and have not been sent a wakeup
+    /// (none, if they left or were woken since the mark was read). Clears
+    /// the mark when it has woken them all, so that later advances do not
+    /// take this lock for waiters already on their way. Called with no
+    /// lock held of the other side (that would break the lock order).
     pub(super) fn wake_side(&self, side: Side, n: usize) {
-        let waiting = self.lane(side).waiting;
-        wake(self.condvar(side), waiting, n);
+        let mut lane = self.lane(side);
+        // Waiters not sent a wakeup yet: at least those asleep.
+        let unwoken = lane.waiting.saturating_sub(lane.woken);
+        let k = n.min(unwoken);
+        lane.woken += k;
+        self.settle_mark(side, &mut lane);
+        drop(lane);
+        if k == 0 {
+            return;
+        }
+        if k == unwoken {
+            self.condvar(side).notify_all();
+        } else {
+            for _ in 0..k {
+                self.condvar(side).notify_one();
+            }
+        }
+    }
+
+    /// Advances `side`'s counter by `n` items, `lane` being that side's
+    /// lock (held), and returns whether the other side's mark was on it.
+    fn publish(&self, side: Side, lane: &mut Lane<T>, n: usize) -> bool {
+        let (counter, look_first) = match side {
+            Side::Put => (&self.pushed, fault::active(Fault::PutLooksBeforePublishing)),
+            Side::Get => (&self.popped, fault::active(Fault::GetLooksBeforePublishing)),
+        };
+        let own = lane.own;
+        lane.own = own.wrapping_add(n * ONE);
+        if look_first {
+            // The bug: look for sleepers, then publish. A thread that
+            // marks and looks in between sees no advance and parks, and
+            // the advance has already decided that nobody sleeps.
+            let marked = counter.load(Ordering::Acquire) & MARKED != 0;
+            counter.fetch_add(n * ONE, RMW);
+            return marked;
+        }
+        let before = counter.fetch_add(n * ONE, RMW);
+        debug_assert_eq!(before & !MARKED, own, "a counter advanced without its lock");
+        before & MARKED != 0
     }
 
     /// Called by a putter that has just appended `n` items to the put lane,
-    /// whose lock is `lane`: counts them, releases the lock, and wakes who
-    /// can now go on.
+    /// whose lock is `lane`: counts them, releases the lock, and wakes
+    /// getters if one may sleep.
     pub(super) fn finish_put(&self, mut lane: MutexGuard<'_, Lane<T>>, n: usize) {
         // Unfinished before a getter can see them: getters reach the put
         // lane only through its lock, held here.
         lane.unfinished += n;
-        let before = self.count.fetch_add(n, ORDER) & !CLOSED;
         debug_assert!(
-            before + n <= self.capacity,
-            "more items than capacity: {before} + {n} > {}",
+            between(lane.seen, lane.own) + n <= self.capacity,
+            "more items than capacity: {} + {n} > {}",
+            between(lane.seen, lane.own),
             self.capacity
         );
-        // Room left: another putter may have been woken for the room this
-        // one took, or several slots came free with one wakeup.
-        let pass_on =
-            before + n < self.capacity && lane.waiting > 0 && !fault::active(Fault::NoPutterPassOn);
-        // Getters wait only on an empty buffer, so only the put that ends
-        // "empty" wakes them; getters pass it on from there.
-        let wake_getters = if fault::active(Fault::WakeGettersOnOne) {
-            before == 1
-        } else {
-            before == 0
-        };
-        if wake_getters && fault::active(Fault::WakeGettersUnderPutLock) {
+        let marked = self.publish(Side::Put, &mut lane, n);
+        if marked && fault::active(Fault::WakeGettersUnderPutLock) {
             self.wake_side(Side::Get, n);
         }
         drop(lane);
-        if pass_on {
-            self.putters.notify_one();
-        }
-        if wake_getters && !fault::active(Fault::WakeGettersUnderPutLock) {
+        // Every advance that finds the mark wakes, so a woken getter owes
+        // nobody a pass-on: the mark stays set while any getter waits.
+        if marked && !fault::active(Fault::WakeGettersUnderPutLock) {
             self.wake_side(Side::Get, n);
         }
     }
 
     /// Called by a getter that has just taken `n` items from the get lane,
-    /// whose lock is `lane`: uncounts them, releases the lock, and wakes
-    /// who can now go on.
-    pub(super) fn finish_get(&self, lane: MutexGuard<'_, Lane<T>>, n: usize) {
-        let before = self.count.fetch_sub(n, ORDER) & !CLOSED;
-        // Items left: pass the wakeup on to another getter.
-        let pass_on = before > n && lane.waiting > 0 && !fault::active(Fault::NoGetterPassOn);
+    /// whose lock is `lane`: counts them, releases the lock, and wakes
+    /// putters if one may sleep.
+    pub(super) fn finish_get(&self, mut lane: MutexGuard<'_, Lane<T>>, n: usize) {
+        let marked = self.publish(Side::Get, &mut lane, n);
         drop(lane);
-        if pass_on {
-            self.getters.notify_one();
-        }
-        // Putters wait only on a full buffer, so only the get that ends
-        // "full" wakes them; putters pass it on from there.
-        let wake_putters = if fault::active(Fault::WakePuttersAssumesOneItem) {
-            before - n + 1 == self.capacity
-        } else {
-            before == self.capacity
-        };
-        if wake_putters {
-            self.wake_side(Side::Put, n);
+        if marked {
+            let room = if fault::active(Fault::WakePuttersAssumesOneItem) {
+                1
+            } else {
+                n
+            };
+            self.wake_side(Side::Put, room);
         }
     }
 
+    /// With the put lock held (`lane`): how many free slots there are, at
+    /// least as far as the putter can know without the get lock — by its
+    /// last view of `popped`, read afresh when that view shows fewer than
+    /// `want`.
+    pub(super) fn room(&self, lane: &mut Lane<T>, want: usize) -> usize {
+        let room = self.capacity - between(lane.seen, lane.own);
+        if room >= want {
+            return room;
+        }
+        lane.seen = self.popped.load(Ordering::Acquire) & !MARKED;
+        self.capacity - between(lane.seen, lane.own)
+    }
+
     /// With the get lock held (`lane`): when the get lane holds fewer than
-    /// `want` items and the count says the put lane holds some, moves the
+    /// `want` items and the put lane holds some (by the getter's view of
+    /// `pushed`, read afresh when that view shows none there), moves the
     /// put lane's items over, taking the put lock (after the get lock, as
     /// everywhere). An empty get lane swaps queues with the put lane, which
     /// moves nothing and so costs the same for any number of items.
@@ -218,10 +314,13 @@ impl<T> Shared<T> {
         if have >= want {
             return false;
         }
-        let count = self.count();
-        // With the get lock held the count is at most what is buffered,
-        // so a count above `have` means the put lane is not empty.
-        if count & !CLOSED > have {
+        // The view counts every item in the get lane (they were in the
+        // put lane when it was last taken, and taking it updates the view),
+        // so what it counts beyond them is in the put lane.
+        if between(lane.own, lane.seen) == have {
+            lane.seen = self.pushed.load(Ordering::Acquire) & !MARKED;
+        }
+        if between(lane.own, lane.seen) > have {
             let mut put = self.lane(Side::Put);
             if have == 0 || fault::active(Fault::RefillSwapsNonEmpty) {
                 std::mem::swap(&mut lane.items, &mut put.items);
@@ -229,10 +328,13 @@ impl<T> Shared<T> {
                 // Moving items runs no user code (no `T::drop`).
                 lane.items.append(&mut put.items);
             }
+            // Exact: the put lock is held, and the get lane now holds
+            // everything put and not taken.
+            lane.seen = put.own;
         }
         // `close` needs the get lock, held here, so this answer holds
         // until it is released.
-        count & CLOSED != 0
+        lane.closed
     }
 
     /// The one put that every public single-item put funnels into.
@@ -241,13 +343,10 @@ impl<T> Shared<T> {
         let mut woken = false;
         let mut lane = self.lane(Side::Put);
         loop {
-            let count = self.count();
-            if count & CLOSED != 0 {
+            if lane.closed {
                 return Err((item, Refused::Closed));
             }
-            // With the put lock held the count is at least what is
-            // buffered: the room it shows is there.
-            if count < self.capacity || (woken && fault::active(Fault::PutIfNotWhile)) {
+            if self.room(&mut lane, 1) > 0 || (woken && fault::active(Fault::PutIfNotWhile)) {
                 lane.items.push_back(item);
                 self.finish_put(lane, 1);
                 return Ok(());
@@ -272,12 +371,12 @@ impl<T> Shared<T> {
         let mut spun = false;
         let mut lane = self.lane(Side::Put);
         loop {
-            let count = self.count();
-            if count & CLOSED != 0 {
+            if lane.closed {
                 return Err(Refused::Closed);
             }
-            if count < self.capacity {
-                let n = (self.capacity - count).min(chunk.len());
+            let room = self.room(&mut lane, chunk.len());
+            if room > 0 {
+                let n = room.min(chunk.len());
                 // Moving items runs no user code (no `T::drop`).
                 lane.items.extend(chunk.drain(..n));
                 self.finish_put(lane, n);
@@ -304,8 +403,8 @@ impl<T> Shared<T> {
                 self.finish_get(lane, 1);
                 return Ok(item);
             }
-            // Nothing in either lane (a count of zero, read with the get
-            // lock held, after which no get can have happened).
+            // Nothing in either lane: `pushed`, read with the get lock
+            // held, had counted nothing beyond what was taken.
             if closed || (woken && fault::active(Fault::GetIfNotWhile)) {
                 return Err(Refused::Closed);
             }
@@ -343,22 +442,34 @@ impl<T> Shared<T> {
     pub(super) fn drain(&self, close: bool) -> Vec<T> {
         let mut get = self.lane(Side::Get);
         let mut put = self.lane(Side::Put);
-        let closed_now = close && self.count.fetch_or(CLOSED, ORDER) & CLOSED == 0;
+        let closed_now = close && !get.closed;
+        if closed_now {
+            self.mark_closed(&mut get, &mut put);
+        }
         // Oldest first. Moving items runs no user code (no `T::drop`).
         let mut drained: Vec<T> = get.items.drain(..).collect();
         drained.extend(put.items.drain(..));
         let n = drained.len();
         if n > 0 {
-            // With both locks held the count is exact.
-            let before = self.count.fetch_sub(n, ORDER) & !CLOSED;
-            debug_assert_eq!(before, n);
+            // With both locks held the counters are exact: the drain
+            // takes everything put and not taken.
+            get.own = get.own.wrapping_add(n * ONE);
+            self.popped.fetch_add(n * ONE, RMW);
         }
+        debug_assert_eq!(get.own, put.own, "drained all but the counters differ");
+        get.seen = put.own;
         // `task_done` may have run ahead of `get` for some of these items,
-        // so the count can be smaller than what is drained.
+        // so `unfinished` can be smaller than what is drained.
         put.unfinished = put.unfinished.saturating_sub(n);
         let wake_joiners = n > 0 && put.unfinished == 0 && put.joiners > 0;
         let wake_putters =
             (n > 0 || closed_now) && put.waiting > 0 && !fault::active(Fault::DrainWakesNoPutter);
+        if wake_putters {
+            // Every putter is sent a wakeup: none is left for an advance
+            // to wake, so the mark can go.
+            put.woken = put.waiting;
+            self.settle_mark(Side::Put, &mut put);
+        }
         let wake_getters = closed_now && get.waiting > 0;
         drop(put);
         drop(get);
@@ -399,11 +510,12 @@ impl<T> Shared<T> {
         true
     }
     pub(super) fn close(&self) -> bool {
-        let get = self.lane(Side::Get);
-        let put = self.lane(Side::Put);
-        if self.count.fetch_or(CLOSED, ORDER) & CLOSED != 0 {
+        let mut get = self.lane(Side::Get);
+        let mut put = self.lane(Side::Put);
+        if get.closed {
             return false;
         }
+        self.mark_closed(&mut get, &mut put);
         let wake_putters = put.waiting > 0;
         let wake_getters = get.waiting > 0;
         drop(put);
@@ -440,13 +552,36 @@ impl<T> Shared<T> {
         Ok(())
     }
 
-    /// Items buffered now (the count without its closed bit).
+    /// With both locks held: closes the buffer, for the lock holders of
+    /// either side and for those that hold none.
+    fn mark_closed(&self, get: &mut Lane<T>, put: &mut Lane<T>) {
+        get.closed = true;
+        put.closed = true;
+        self.closed.store(true, Ordering::Release);
+    }
+
+    /// Items buffered now, without a lock: `pushed`, then `popped`, then
+    /// `pushed` again, until the two reads of `pushed` agree. Then
+    /// `pushed` had that value when `popped` was read, so the difference
+    /// is what the buffer held at that instant (two reads that merely
+    /// bracket each other could add puts after a get to a count before
+    /// it: the linearizability check caught `len() == 3` on a buffer that
+    /// never held three items). crossbeam's array channel reads its tail
+    /// twice the same way.
     pub(super) fn len(&self) -> usize {
-        self.count() & !CLOSED
+        loop {
+            let pushed = self.pushed.load(Ordering::SeqCst) & !MARKED;
+            let popped = self.popped.load(Ordering::SeqCst) & !MARKED;
+            if self.pushed.load(Ordering::SeqCst) & !MARKED == pushed {
+                let len = between(popped, pushed);
+                debug_assert!(len <= self.capacity, "len {len} > capacity");
+                return len;
+            }
+        }
     }
 
     pub(super) fn is_closed(&self) -> bool {
-        self.count() & CLOSED != 0
+        self.closed.load(Ordering::Acquire)
     }
 
     pub(super) fn unfinished(&self) -> usize {

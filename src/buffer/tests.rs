@@ -1,29 +1,36 @@
-//! The two lanes and their count: private, and so checked here, where
+//! The two lanes and their counters: private, and so checked here, where
 //! both lanes can be looked at; the public calls are checked by the
 //! contract, proptest, loom and shuttle suites.
 
-use super::lanes::CLOSED;
+use super::lanes::{MARKED, ONE};
 use super::wait::Side;
 use super::*;
+use crate::sync::atomic::Ordering;
 
-/// What the two lanes hold, oldest first, and whether the count says
-/// exactly that many, read with both locks held (the count is exact
-/// then).
+/// What the two lanes hold, oldest first, and whether the counters say
+/// exactly that many, read with both locks held (they are exact then): the
+/// lanes' own copies match the atomics, no mark is left with nobody
+/// waiting, and what was put and not taken is what the lanes hold.
 fn lanes<T: Clone>(buffer: &SharedBuffer<T>) -> (Vec<T>, bool) {
     let take = buffer.shared.lane(Side::Get);
     let put = buffer.shared.lane(Side::Put);
     let items: Vec<T> = take.items.iter().chain(put.items.iter()).cloned().collect();
-    let counted = buffer.shared.count() & !CLOSED == items.len();
+    let pushed = buffer.shared.pushed.load(Ordering::Acquire);
+    let popped = buffer.shared.popped.load(Ordering::Acquire);
+    let counted = take.own.wrapping_add(items.len() * ONE) == put.own
+        && pushed & !MARKED == put.own
+        && popped & !MARKED == take.own
+        && buffer.shared.len() == items.len();
     (items, counted)
 }
 
 #[test]
-fn the_count_is_what_both_lanes_hold_after_every_change() {
+fn the_counters_are_what_both_lanes_hold_after_every_change() {
     let buffer = SharedBuffer::new(3);
     let check = |step: &str, expected: &[i32], closed: bool| {
         let (items, counted) = lanes(&buffer);
         assert_eq!(items, expected, "items after {step}");
-        assert!(counted, "the count after {step}");
+        assert!(counted, "the counters after {step}");
         assert_eq!(buffer.is_closed(), closed, "closed after {step}");
     };
     check("new", &[], false);
@@ -67,18 +74,20 @@ fn the_count_is_what_both_lanes_hold_after_every_change() {
 #[test]
 fn spinners_go_on_exactly_when_their_side_may_proceed() {
     let capacity = 4;
-    for len in 0..=capacity {
-        for closed in [false, true] {
-            let count = len | if closed { CLOSED } else { 0 };
+    // Counters near the wrap-around as well as near zero.
+    for start in [0, 0usize.wrapping_sub(3 * ONE)] {
+        for len in 0..=capacity {
+            let taken = start;
+            let put = start.wrapping_add(len * ONE);
             assert_eq!(
-                Side::Put.may_go_on(count, capacity),
-                closed || len < capacity,
-                "putter, len {len}, closed {closed}"
+                Side::Put.may_go_on(put, taken, capacity),
+                len < capacity,
+                "putter, len {len}, from {start}"
             );
             assert_eq!(
-                Side::Get.may_go_on(count, capacity),
-                closed || len != 0,
-                "getter, len {len}, closed {closed}"
+                Side::Get.may_go_on(taken, put, capacity),
+                len != 0,
+                "getter, len {len}, from {start}"
             );
         }
     }

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use super::lanes::{CLOSED, Lane, Shared};
+use super::lanes::{Lane, MARKED, Shared, between};
 use crate::fault::{self, Fault};
 use crate::sync::atomic::Ordering;
-use crate::sync::{Condvar, Instant, MutexGuard, spin};
+use crate::sync::{Instant, MutexGuard, spin};
 
 /// How long an operation may wait.
 #[derive(Clone, Copy)]
@@ -47,35 +47,14 @@ pub(super) enum Side {
 }
 
 impl Side {
-    /// Whether a spinner on this side should stop spinning and look under
-    /// the lock, judging by `count` (see [`Shared::count`]): a putter when
-    /// the buffer is closed or not full, a getter when it is closed or not
-    /// empty.
-    pub(super) fn may_go_on(self, count: usize, capacity: usize) -> bool {
-        let closed = count & CLOSED != 0;
-        let len = count & !CLOSED;
-        closed
-            || match self {
-                Side::Put => len < capacity,
-                Side::Get => len != 0,
-            }
-    }
-}
-
-/// Wakes the waiters of `condvar` that `n` new items (or `n` free slots)
-/// can serve, `waiting` being its waiter count read under the lock; called
-/// after the lock is released. A woken thread stays counted until it has
-/// the lock again, so the count may include threads already woken: waking
-/// `min(n, waiting)` may wake more than needed, never fewer.
-pub(super) fn wake(condvar: &Condvar, waiting: usize, n: usize) {
-    if waiting == 0 {
-        return;
-    }
-    if n >= waiting {
-        condvar.notify_all();
-    } else {
-        for _ in 0..n {
-            condvar.notify_one();
+    /// Whether a thread of this side that holds its lane's lock, with
+    /// `own` its side's counter and `awaited` the other side's (both
+    /// without marks), can go on: a putter when there is room, a getter
+    /// (whose get lane is empty) when the put lane holds an item.
+    pub(super) fn may_go_on(self, own: usize, awaited: usize, capacity: usize) -> bool {
+        match self {
+            Side::Put => between(awaited, own) < capacity,
+            Side::Get => awaited != own,
         }
     }
 }
@@ -102,21 +81,26 @@ impl<T> Shared<T> {
             Wait::Until(deadline) => Some(deadline),
         };
         // Before parking, once per call: let go of the lock and spin
-        // briefly on the count. The other side usually comes within a
+        // briefly on the other side's counter. The other side usually comes within a
         // microsecond, and then neither pays for a park and a wake (see
         // `sync::spin`).
         let skip_recheck = fault::active(Fault::SpinSkipsRecheck);
         if !*spun && (spin::enabled() || skip_recheck) {
             *spun = true;
+            let own = lane.own;
             drop(lane);
             let capacity = self.capacity;
+            let awaited = self.awaited(side);
             // A timed call stops spinning at its deadline: on a loaded
             // machine each yield round can take milliseconds, and a spin
             // that ignored the deadline overshot a 1 ms `put_timeout` by
             // 20-50 ms.
             let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
             spin::until(|| {
-                side.may_go_on(self.count.load(Ordering::Relaxed), capacity) || past_deadline()
+                let now = awaited.load(Ordering::Relaxed) & !MARKED;
+                side.may_go_on(own, now, capacity)
+                    || self.closed.load(Ordering::Relaxed)
+                    || past_deadline()
             });
             lane = self.lane(side);
             if !skip_recheck {
@@ -124,27 +108,65 @@ impl<T> Shared<T> {
             }
         }
         let condvar = self.condvar(side);
-        // Counted before the lock is released (inside `wait`): the other
-        // side reads the count under this lock to decide whether to notify.
+        // Counted before the lock is released (inside `wait`): a waker
+        // that finds the mark reads the count under this lock to decide
+        // whom to notify.
         let counted = usize::from(!fault::active(Fault::WaiterNotCounted));
         lane.waiting += counted;
+        // The last look: mark the counter this side waits on and read it
+        // in one step. An advance after the mark sees it and wakes this
+        // side; one before it is seen here, and this thread does not park.
+        // Needed only when the mark is not set already: while it is, some
+        // waiter has not been sent a wakeup, any advance since this thread
+        // looked under the lock has seen the mark, and its waker will take
+        // this lock and count this thread among those to wake.
+        if !lane.marked && !fault::active(Fault::ParkWithoutLastLook) {
+            let now = self.awaited(side).fetch_or(MARKED, Ordering::AcqRel) & !MARKED;
+            lane.marked = true;
+            lane.seen = now;
+            if side.may_go_on(lane.own, now, self.capacity) {
+                self.unwait(side, &mut lane, counted, false);
+                return Ok(lane);
+            }
+        }
         lane = match deadline {
             None => condvar.wait(lane),
             Some(deadline) => {
                 if Instant::now() >= deadline {
-                    lane.waiting -= counted;
+                    self.unwait(side, &mut lane, counted, false);
                     return Err(Refused::NotNow);
                 }
                 let lane = condvar.wait_until(lane, deadline);
                 if fault::active(Fault::TimeoutSwallowsWakeup) && Instant::now() >= deadline {
                     let mut lane = lane;
-                    lane.waiting -= counted;
+                    self.unwait(side, &mut lane, counted, true);
                     return Err(Refused::NotNow);
                 }
                 lane
             }
         };
-        lane.waiting -= counted;
+        self.unwait(side, &mut lane, counted, true);
         Ok(lane)
+    }
+
+    /// A waiter that stops waiting, with its side's lock held (`lane`):
+    /// uncounts itself, returns the wakeup it may have been sent (`slept`:
+    /// it returned from the condition variable), and clears the mark if no
+    /// waiter is left that has not been sent one.
+    fn unwait(&self, side: Side, lane: &mut Lane<T>, counted: usize, slept: bool) {
+        lane.waiting -= counted;
+        if slept {
+            lane.woken = lane.woken.saturating_sub(counted);
+        }
+        self.settle_mark(side, lane);
+    }
+
+    /// Clears `side`'s mark, with its lock held (`lane`), once every
+    /// waiter has been sent a wakeup: no advance has anyone left to wake.
+    pub(super) fn settle_mark(&self, side: Side, lane: &mut Lane<T>) {
+        if lane.marked && lane.waiting <= lane.woken {
+            lane.marked = false;
+            self.awaited(side).fetch_and(!MARKED, Ordering::AcqRel);
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! wakes it, two system calls and a context switch, while the other side
 //! of a busy buffer usually makes room (or brings an item) within a
 //! microsecond. So a waiter first releases the lock and pauses for a few
-//! rounds, reading the buffer's atomic item count (without a lock)
+//! rounds, reading the other side's atomic counter (without a lock)
 //! between rounds, and only then takes the lock again and, if it still has
 //! to, waits on the condition variable. Nothing is decided on what the
 //! spinner read: every decision is made again under the lock, so a stale

@@ -21,8 +21,8 @@ fn item(p: usize, i: usize) -> u32 {
 
 /// One getter thread waits on an empty buffer of capacity 1 (no close to
 /// rescue it); the main thread puts one item. The put that ends "empty"
-/// must reach the sleeping getter: with its waiter count, its count
-/// transition, its lock order, and the getter's spin all right.
+/// must reach the sleeping getter: with its waiter count, its mark, its
+/// lock order, and the getter's spin all right.
 pub fn getter_waits_for_a_put() {
     getter_waits("get failed on an open buffer", |buffer| {
         assert!(
@@ -226,38 +226,6 @@ pub fn pipeline_with_timed_retry() {
     let timer = prodcon::model::Timer::start(1);
     pipeline::graceful_drain::<Real>(1, 1, 2, &[Collect]);
     timer.stop();
-}
-
-/// A full buffer of capacity 2; two putter threads each put one item and
-/// may wait for room; the main thread gets two items one by one and then
-/// only joins the putters (no further get, no close) and drains. Of the
-/// two gets, only the first finds the buffer full and wakes a putter: the
-/// putter it woke must pass the wakeup on to the other, for whom there is
-/// room too.
-pub fn putters_share_two_slots() {
-    let buffer = SharedBuffer::<u32>::new(2);
-    assert!(buffer.put(item(9, 0)).is_ok());
-    assert!(buffer.put(item(9, 1)).is_ok());
-    let putters: Vec<_> = (0..2)
-        .map(|p| {
-            let buffer = buffer.clone();
-            thread::spawn(move || {
-                assert!(
-                    buffer.put(item(p, 0)).is_ok(),
-                    "put failed on an open buffer"
-                )
-            })
-        })
-        .collect();
-    let mut all = vec![
-        buffer.get().expect("get failed on an open buffer"),
-        buffer.get().expect("get failed on an open buffer"),
-    ];
-    for t in putters {
-        t.join().unwrap();
-    }
-    all.extend(buffer.drain());
-    assert_exactly_once(all, [item(9, 0), item(9, 1), item(0, 0), item(1, 0)]);
 }
 
 // ---------------------------------------------------------------------------
