@@ -77,7 +77,7 @@ model! {
     /// counters, where a woken putter passed the wakeup on.) Argument:
     /// capacity.
     ///
-    /// - loom, preemption bound 4: capacity 2 (exhaustive, 10,834,914
+    /// - loom, preemption bound 4: capacity 2 (exhaustive, 52,975,871
     ///   executions, in the third tier, `loom-tests/deep.rs`).
     /// - shuttle: capacity 2 and 3, random 5 000 and PCT depth 3 5 000
     ///   each.
