@@ -127,68 +127,76 @@ static WENT_IDLE_EARLY: AtomicBool = AtomicBool::new(false);
 static OFFER_REFUSED: AtomicBool = AtomicBool::new(false);
 static TOOK_EVERYTHING: AtomicBool = AtomicBool::new(false);
 
+/// One execution of `timeouts_lose_no_job`'s scenario; records which of the
+/// three outcomes it reached.
+fn timeouts_model() {
+    let timer = Timer::start(4);
+    let queue = WorkQueue::new(1, 1);
+    let producers: Vec<_> = [[1, 2, 3], [11, 12, 13]]
+        .into_iter()
+        .map(|jobs| {
+            let queue = queue.clone();
+            thread::spawn(move || {
+                let refused: Vec<u64> = jobs
+                    .into_iter()
+                    .filter_map(|job| queue.offer(job, PATIENCE).err())
+                    .collect();
+                if !refused.is_empty() {
+                    assert!(model::elapsed() >= PATIENCE);
+                }
+                refused
+            })
+        })
+        .collect();
+    // Finishes the queue once both producers are done.
+    let finisher = {
+        let queue = queue.clone();
+        thread::spawn(move || {
+            let refused: Vec<u64> = producers
+                .into_iter()
+                .flat_map(|producer| producer.join().unwrap())
+                .collect();
+            queue.finish();
+            refused
+        })
+    };
+    let taken = queue.collect_until_idle(IDLE);
+    let refused = finisher.join().unwrap();
+    timer.stop();
+    let left = queue.leftover();
+
+    let mut every_job: Vec<u64> = [&taken[..], &refused, &left].concat();
+    every_job.sort_unstable();
+    assert_eq!(every_job, [1, 2, 3, 11, 12, 13]);
+    for producer in [1..=3u64, 11..=13] {
+        let own: Vec<_> = taken.iter().filter(|&j| producer.contains(j)).collect();
+        assert!(own.is_sorted(), "jobs taken out of order: {taken:?}");
+    }
+    if !refused.is_empty() {
+        OFFER_REFUSED.store(true, Ordering::Relaxed);
+    }
+    if !left.is_empty() {
+        assert!(model::elapsed() >= IDLE);
+        WENT_IDLE_EARLY.store(true, Ordering::Relaxed);
+    }
+    if taken.len() == 6 {
+        TOOK_EVERYTHING.store(true, Ordering::Relaxed);
+    }
+}
+
 /// The loom model `timeouts_lose_no_job` with 2 producers offering 3 jobs
 /// each and a timer that fires up to 4 times: every job taken, refused or
 /// left queued exactly once, each producer's jobs taken in its order, a
 /// timeout only past its deadline on the model clock. 2,000 random
-/// schedules; each of the three outcomes must have been seen (without the
-/// timer, no offer is refused and the collector never goes idle early).
+/// schedules and 2,000 PCT schedules (depth 3); each of the three outcomes
+/// must have been seen (without the timer, no offer is refused and the
+/// collector never goes idle early). PCT is there for the early idle: on
+/// prodcon's buffer with a counter per side, 2,000 random schedules of
+/// this seed no longer reached it.
 #[test]
 fn timeouts_lose_no_job() {
-    random(6, 2_000, || {
-        let timer = Timer::start(4);
-        let queue = WorkQueue::new(1, 1);
-        let producers: Vec<_> = [[1, 2, 3], [11, 12, 13]]
-            .into_iter()
-            .map(|jobs| {
-                let queue = queue.clone();
-                thread::spawn(move || {
-                    let refused: Vec<u64> = jobs
-                        .into_iter()
-                        .filter_map(|job| queue.offer(job, PATIENCE).err())
-                        .collect();
-                    if !refused.is_empty() {
-                        assert!(model::elapsed() >= PATIENCE);
-                    }
-                    refused
-                })
-            })
-            .collect();
-        // Finishes the queue once both producers are done.
-        let finisher = {
-            let queue = queue.clone();
-            thread::spawn(move || {
-                let refused: Vec<u64> = producers
-                    .into_iter()
-                    .flat_map(|producer| producer.join().unwrap())
-                    .collect();
-                queue.finish();
-                refused
-            })
-        };
-        let taken = queue.collect_until_idle(IDLE);
-        let refused = finisher.join().unwrap();
-        timer.stop();
-        let left = queue.leftover();
-
-        let mut every_job: Vec<u64> = [&taken[..], &refused, &left].concat();
-        every_job.sort_unstable();
-        assert_eq!(every_job, [1, 2, 3, 11, 12, 13]);
-        for producer in [1..=3u64, 11..=13] {
-            let own: Vec<_> = taken.iter().filter(|&j| producer.contains(j)).collect();
-            assert!(own.is_sorted(), "jobs taken out of order: {taken:?}");
-        }
-        if !refused.is_empty() {
-            OFFER_REFUSED.store(true, Ordering::Relaxed);
-        }
-        if !left.is_empty() {
-            assert!(model::elapsed() >= IDLE);
-            WENT_IDLE_EARLY.store(true, Ordering::Relaxed);
-        }
-        if taken.len() == 6 {
-            TOOK_EVERYTHING.store(true, Ordering::Relaxed);
-        }
-    });
+    random(6, 2_000, timeouts_model);
+    pct(7, 3, 2_000, timeouts_model);
     assert!(
         OFFER_REFUSED.load(Ordering::Relaxed),
         "no offer was ever refused"
