@@ -7,6 +7,7 @@
 //! cargo bench --bench paired -- --pairs 20 --cells '1x1/cap16'
 //! cargo bench --bench paired -- --markdown                 # the table BENCHMARKS.md quotes
 //! cargo bench --bench paired -- --pipeline --markdown      # the system against hand-rolled threads
+//! cargo bench --bench paired -- --pipeline --wide --markdown  # … whose items are 16 bytes, as the system's
 //! ```
 //!
 //! For each cell (`{P}x{C}/cap{N}`) and each prodcon variant (`prodcon`,
@@ -26,7 +27,9 @@
 //! `scripts/paired_chart.py` turns into `docs/bench-ratios.svg`),
 //! `--pipeline` (instead of the matrix: `ProducerConsumerSystem` against
 //! threads spawned by hand over the same buffer, whole runs of 100,000
-//! items, thread start and shutdown included; `benches/support/pipeline.rs`).
+//! items, thread start and shutdown included; `benches/support/pipeline.rs`),
+//! `--wide` (with `--pipeline`: the hand-rolled threads pass `Option<u64>`,
+//! 16 bytes a slot like the system's `Message<u64>`, instead of `u64`).
 //! After the matrix it prints the geometric mean of the single-item ratios
 //! over the four cells the speed targets name, and the highest of them.
 //! `cargo bench` passes `--bench` to every bench binary; it is ignored.
@@ -45,6 +48,7 @@ struct Options {
     cells: Option<String>,
     markdown: bool,
     pipeline: bool,
+    wide: bool,
     csv: Option<String>,
 }
 
@@ -55,6 +59,7 @@ fn options() -> Options {
         cells: None,
         markdown: false,
         pipeline: false,
+        wide: false,
         csv: None,
     };
     let mut args = std::env::args().skip(1);
@@ -79,11 +84,16 @@ fn options() -> Options {
             "--cells" => options.cells = Some(value("--cells")),
             "--markdown" => options.markdown = true,
             "--pipeline" => options.pipeline = true,
+            "--wide" => options.wide = true,
             "--csv" => options.csv = Some(value("--csv")),
             "--bench" => {}
             other => panic!("unknown argument {other:?}; see benches/paired.rs"),
         }
     }
+    assert!(
+        options.pipeline || !options.wide,
+        "--wide applies to --pipeline only"
+    );
     options
 }
 
@@ -288,9 +298,14 @@ fn pipeline(options: &Options) {
             capacity,
             items: options.messages.unwrap_or(100_000),
         };
+        let hand_rolled = if options.wide {
+            pipeline::hand_rolled_wide
+        } else {
+            pipeline::hand_rolled
+        };
         let cell = measure(
             || pipeline::timed(pipeline::system, shape),
-            || pipeline::timed(pipeline::hand_rolled, shape),
+            || pipeline::timed(hand_rolled, shape),
             options.pairs,
             shape.items,
             &name,

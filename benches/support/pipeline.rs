@@ -42,6 +42,24 @@ impl Pipeline {
 /// pills), and the consumers stop once it is closed and empty. Returns the
 /// total of the consumers' sums.
 pub(crate) fn hand_rolled(shape: Pipeline) -> u64 {
+    hand_rolled_over(shape, |item| item, |item| item)
+}
+
+/// `hand_rolled` over a buffer of `Option<u64>`: 16 bytes a slot, the size
+/// of the system's `Message<u64>` (an item or a poison pill), for
+/// `--pipeline --wide`, which measures how much of the system's ratio is
+/// the wider slot rather than the system's own work.
+pub(crate) fn hand_rolled_wide(shape: Pipeline) -> u64 {
+    hand_rolled_over(shape, Some, |item| item.expect("no `None` is put"))
+}
+
+/// `hand_rolled`, with each item wrapped on its way into the buffer and
+/// unwrapped on its way out.
+fn hand_rolled_over<W: Send + 'static>(
+    shape: Pipeline,
+    wrap: fn(u64) -> W,
+    unwrap: fn(W) -> u64,
+) -> u64 {
     let buffer = SharedBuffer::new(shape.capacity);
     let per = shape.per_producer();
     let producers: Vec<_> = (0..shape.producers as u64)
@@ -49,7 +67,7 @@ pub(crate) fn hand_rolled(shape: Pipeline) -> u64 {
             let buffer = buffer.clone();
             thread::spawn(move || {
                 for item in p * per..(p + 1) * per {
-                    buffer.put(item).expect("buffer closed early");
+                    buffer.put(wrap(item)).expect("buffer closed early");
                 }
             })
         })
@@ -61,7 +79,7 @@ pub(crate) fn hand_rolled(shape: Pipeline) -> u64 {
                 let mut sum = 0u64;
                 // Ends once the buffer is closed and every item is taken.
                 while let Ok(item) = buffer.get() {
-                    sum = sum.wrapping_add(item);
+                    sum = sum.wrapping_add(unwrap(item));
                 }
                 black_box(sum)
             })
@@ -78,20 +96,23 @@ pub(crate) fn hand_rolled(shape: Pipeline) -> u64 {
 }
 
 /// The same pipeline through `ProducerConsumerSystem`: producer `p` is the
-/// source `p * per .. (p + 1) * per`, each consumer adds what it gets to a
-/// counter of its own (one `Arc<AtomicU64>` per consumer, so that no shared
-/// cache line is contended: `hand_rolled` keeps its sums in locals), and
-/// the run ends with `shutdown_graceful` (join the producers, `join` the
-/// buffer, one poison pill per consumer, join the consumers). Returns the
+/// source `p * per .. (p + 1) * per`, each consumer's handler adds what it
+/// gets to a sum it owns (a plain `u64`, as `hand_rolled` keeps its sums in
+/// locals) and publishes it once, when the worker drops the handler at its
+/// end ([`Sum`]); a per-item `fetch_add` there would be a locked
+/// instruction per item that `hand_rolled` does not pay, and
+/// the run ends with `shutdown_graceful` (join the producers, put one
+/// poison pill per consumer, join the consumers). Returns the
 /// total of the consumers' sums; asserts that the report counts every item.
 ///
 /// `add_consumer_with` rather than `add_consumer`: the latter also collects
 /// every item into `report.consumed`, which `hand_rolled` does not do.
 /// What the system adds on top of `hand_rolled` is therefore its own
 /// bookkeeping: per-item statistics counters, a put that retries with a
-/// timeout while the buffer is full, `task_done` per item in the
-/// consumers, event hooks, the handler's `catch_unwind`, and the pill
-/// round of the graceful shutdown.
+/// timeout while the buffer is full, event hooks, the handler's
+/// `catch_unwind`, the pill round of the graceful shutdown, and slots of
+/// 16 bytes (`Message<u64>`: an item or a pill) where `hand_rolled`'s are
+/// 8 (`hand_rolled_wide` has the system's width).
 pub(crate) fn system(shape: Pipeline) -> u64 {
     let per = shape.per_producer();
     let mut system = ProducerConsumerSystem::new(shape.capacity).expect("capacity > 0");
@@ -104,11 +125,12 @@ pub(crate) fn system(shape: Pipeline) -> u64 {
         .map(|_| Arc::new(AtomicU64::new(0)))
         .collect();
     for sum in &sums {
-        let sum = Arc::clone(sum);
+        let mut sum = Sum {
+            local: 0,
+            published: Arc::clone(sum),
+        };
         system
-            .add_consumer_with(move |item: u64| {
-                sum.fetch_add(item, Ordering::Relaxed);
-            })
+            .add_consumer_with(move |item: u64| sum.add(item))
             .expect("not started");
     }
     system.start().expect("consumers registered");
@@ -116,9 +138,32 @@ pub(crate) fn system(shape: Pipeline) -> u64 {
     assert_eq!(report.stats.total_consumed as u64, shape.items);
     assert!(report.undelivered.is_empty());
     let total = sums.iter().fold(0u64, |total, sum| {
-        total.wrapping_add(sum.load(Ordering::Relaxed))
+        total.wrapping_add(sum.load(Ordering::Acquire))
     });
     black_box(total)
+}
+
+/// A consumer's running sum, kept by its handler and published when the
+/// handler is dropped: the consumer thread drops it when it stops, before
+/// `shutdown_graceful` joins that thread and returns.
+struct Sum {
+    local: u64,
+    published: Arc<AtomicU64>,
+}
+
+impl Sum {
+    // A method, not `sum.local += item` in the closure: a closure captures
+    // only the field it names, and the `Sum` itself would be dropped (and
+    // publish 0) when the loop that built it moves on.
+    fn add(&mut self, item: u64) {
+        self.local = self.local.wrapping_add(item);
+    }
+}
+
+impl Drop for Sum {
+    fn drop(&mut self) {
+        self.published.store(self.local, Ordering::Release);
+    }
 }
 
 /// Runs `way` once on `shape`, checks the sum, and returns the time taken.
