@@ -312,7 +312,12 @@ fn pipeline(options: &Options) {
             "system",
         );
         if !options.markdown {
-            print_cell(&cell, "hand_rolled", options.pairs);
+            let against = if options.wide {
+                "hand_rolled_wide"
+            } else {
+                "hand_rolled"
+            };
+            print_cell(&cell, against, options.pairs);
         }
         cells.push(cell);
     }
