@@ -226,6 +226,33 @@ rejects! {
             pipeline::graceful_drain::<Real>(2, 2, 2, &[Collect, Collect, Collect]);
     }
 
+    /// A get takes a queued pill before the items ahead of it: a consumer
+    /// stops with an item still buffered, and the graceful shutdown
+    /// reports it undelivered instead of consumed.
+    ///
+    /// - loom, exhaustive: 1 producer × 1 item, 1 consumer, capacity 1. 3
+    ///   threads.
+    /// - shuttle, random 200: 2 producers × 2 items, 3 consumers, capacity
+    ///   2.
+    pill_before_items = PillBeforeItems, "lost or duplicated items" {
+        loom: exhaustive => pipeline::graceful_drain::<Real>(1, 1, 1, &[Collect]);
+        shuttle: random(200) =>
+            pipeline::graceful_drain::<Real>(2, 2, 2, &[Collect, Collect, Collect]);
+    }
+
+    /// Queuing the pills wakes no consumer: one asleep on the empty buffer
+    /// never learns of its pill.
+    ///
+    /// - loom, exhaustive: 1 producer × 1 item, 1 consumer, capacity 1. 3
+    ///   threads.
+    /// - shuttle, random 200: 2 producers × 2 items, 3 consumers, capacity
+    ///   2.
+    pills_wake_no_getter = PillsWakeNoGetter, "deadlock" {
+        loom: exhaustive => pipeline::graceful_drain::<Real>(1, 1, 1, &[Collect]);
+        shuttle: random(200) =>
+            pipeline::graceful_drain::<Real>(2, 2, 2, &[Collect, Collect, Collect]);
+    }
+
     // Paths that the other models do not reach: `try_*` and `drain` racing
     // waiters, `join_timeout` returning `false`. Each passes with every
     // switch off, and is shown to be able to fail by a fault on the path it

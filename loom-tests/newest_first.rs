@@ -30,5 +30,4 @@ mod lin;
 mod paths;
 mod pipeline;
 mod pipeline_drop;
-mod pipeline_two_consumers;
 mod timeouts;

@@ -35,10 +35,8 @@ model! {
     /// consumers.
     ///
     /// - loom, preemption bound 3: 2 producers × 1 item, 1 consumer,
-    ///   capacity 1. The configuration with two consumers (1 producer × 2
-    ///   items, capacity 1, bound 3, about 7.5 M executions and eight
-    ///   minutes) is `pipeline_two_consumers::pill_drain_two_consumers`,
-    ///   run by the second and third tiers.
+    ///   capacity 1. The configuration with two consumers is
+    ///   `pill_drain_two_consumers`, below.
     /// - shuttle: 4 producers × 3 items, 4 collecting consumers, capacity
     ///   1, 2 and 3, random 1 000 and PCT depth 3 1 000 each; 4 producers ×
     ///   4 items, 4 consumers whose handlers panic at random, capacity 2,
@@ -52,6 +50,14 @@ model! {
         shuttle: random(1_000), pct(1_000, 3) with (2, 4, 4, &[FLAKY; 4]);
         shuttle: random(300), pct(300, 3)
             with (1, 6, 5, &[Collect, FLAKY, Collect, FLAKY, Collect]);
+    }
+
+    /// Graceful drain, as `pill_drain`, with two consumers (loom only; the
+    /// shuttle runs of `pill_drain` have four and five): 1 producer × 2
+    /// items, capacity 1, preemption bound 3, 767,526 executions. It has
+    /// its own test so that the harness runs it beside another model.
+    pill_drain_two_consumers = pipeline::graceful_drain::<Real> {
+        loom: bound(3) with (1, 1, 2, &[Collect, Collect]);
     }
 
     /// Forceful shutdown racing the producers and consumers: every item

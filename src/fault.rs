@@ -133,6 +133,15 @@ pub enum Fault {
     /// close, and the shutdown waits for it forever (or it takes another
     /// consumer's pill). Reported as a deadlock.
     ConsumerGoesOnAfterPill,
+    /// A get takes a queued pill before it looks for items (`lanes.rs`,
+    /// `Shared::get`): a consumer stops while items are still buffered,
+    /// and the graceful shutdown hands them back undelivered instead of
+    /// consumed. Reported as "lost or duplicated items".
+    PillBeforeItems,
+    /// Queuing the pills wakes no getter (`lanes.rs`, `Shared::put_pills`):
+    /// a consumer asleep on the empty buffer never learns of its pill, and
+    /// the shutdown waits for it forever. Reported as a deadlock.
+    PillsWakeNoGetter,
     /// `if` instead of `while` around the putter's wait (`lanes.rs`,
     /// `Shared::put`): after one wakeup (or one spin) it puts without
     /// looking whether there is room. A spurious wakeup of a putter on a
@@ -198,6 +207,8 @@ impl Fault {
         Fault::OnePillTooFew,
         Fault::ProducerDropsItemOnClose,
         Fault::ProducerDropsItemOnRetry,
+        Fault::PillBeforeItems,
+        Fault::PillsWakeNoGetter,
         Fault::ConsumerGoesOnAfterPill,
     ];
 }

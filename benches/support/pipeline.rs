@@ -42,24 +42,6 @@ impl Pipeline {
 /// pills), and the consumers stop once it is closed and empty. Returns the
 /// total of the consumers' sums.
 pub(crate) fn hand_rolled(shape: Pipeline) -> u64 {
-    hand_rolled_over(shape, |item| item, |item| item)
-}
-
-/// `hand_rolled` over a buffer of `Option<u64>`: 16 bytes a slot, the size
-/// of the system's `Message<u64>` (an item or a poison pill), for
-/// `--pipeline --wide`, which measures how much of the system's ratio is
-/// the wider slot rather than the system's own work.
-pub(crate) fn hand_rolled_wide(shape: Pipeline) -> u64 {
-    hand_rolled_over(shape, Some, |item| item.expect("no `None` is put"))
-}
-
-/// `hand_rolled`, with each item wrapped on its way into the buffer and
-/// unwrapped on its way out.
-fn hand_rolled_over<W: Send + 'static>(
-    shape: Pipeline,
-    wrap: fn(u64) -> W,
-    unwrap: fn(W) -> u64,
-) -> u64 {
     let buffer = SharedBuffer::new(shape.capacity);
     let per = shape.per_producer();
     let producers: Vec<_> = (0..shape.producers as u64)
@@ -67,7 +49,7 @@ fn hand_rolled_over<W: Send + 'static>(
             let buffer = buffer.clone();
             thread::spawn(move || {
                 for item in p * per..(p + 1) * per {
-                    buffer.put(wrap(item)).expect("buffer closed early");
+                    buffer.put(item).expect("buffer closed early");
                 }
             })
         })
@@ -79,7 +61,7 @@ fn hand_rolled_over<W: Send + 'static>(
                 let mut sum = 0u64;
                 // Ends once the buffer is closed and every item is taken.
                 while let Ok(item) = buffer.get() {
-                    sum = sum.wrapping_add(unwrap(item));
+                    sum = sum.wrapping_add(item);
                 }
                 black_box(sum)
             })
@@ -110,9 +92,8 @@ fn hand_rolled_over<W: Send + 'static>(
 /// What the system adds on top of `hand_rolled` is therefore its own
 /// bookkeeping: per-item statistics counters, a put that retries with a
 /// timeout while the buffer is full, event hooks, the handler's
-/// `catch_unwind`, the pill round of the graceful shutdown, and slots of
-/// 16 bytes (`Message<u64>`: an item or a pill) where `hand_rolled`'s are
-/// 8 (`hand_rolled_wide` has the system's width).
+/// `catch_unwind` and the pill round of the graceful shutdown. The slots
+/// are the same 8 bytes: the pills are a count in the buffer, not items.
 pub(crate) fn system(shape: Pipeline) -> u64 {
     let per = shape.per_producer();
     let mut system = ProducerConsumerSystem::new(shape.capacity).expect("capacity > 0");

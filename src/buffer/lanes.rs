@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 use std::ops::Deref;
 
+use super::Message;
 use super::wait::{Refused, Side, Wait};
 use crate::error::TaskDoneError;
 use crate::fault::{self, Fault};
@@ -100,6 +101,11 @@ pub(super) struct Lane<T> {
     pub(super) unfinished: usize,
     /// Put lane only: `join`s waiting on [`Shared::all_done`].
     pub(super) joiners: usize,
+    /// Get lane only: poison pills queued behind every item put before
+    /// them (`put_pills`). A get that finds both lanes empty takes one
+    /// instead of waiting. Counted here rather than carried in the slots,
+    /// so that an item costs its own size and no tag.
+    pub(super) pills: usize,
 }
 
 impl<T> Lane<T> {
@@ -114,6 +120,7 @@ impl<T> Lane<T> {
             closed: false,
             unfinished: 0,
             joiners: 0,
+            pills: 0,
         }
     }
 }
@@ -386,8 +393,9 @@ impl<T> Shared<T> {
         }
     }
 
-    /// The one get that every public single-item get funnels into.
-    pub(super) fn get(&self, wait: Wait) -> Result<T, Refused> {
+    /// The one get that every single-item get funnels into: an item, or
+    /// a pill once every item is taken (only the pipeline puts pills).
+    pub(super) fn get(&self, wait: Wait) -> Result<Message<T>, Refused> {
         let mut spun = false;
         let mut woken = false;
         let mut lane = self.lane(Side::Get);
@@ -399,17 +407,46 @@ impl<T> Shared<T> {
             // out takes the item it was woken for, so the notification is
             // never lost with it.
             let closed = self.refill(&mut lane, 1);
+            if lane.pills > 0 && fault::active(Fault::PillBeforeItems) {
+                lane.pills -= 1;
+                return Ok(Message::PoisonPill);
+            }
             if let Some(item) = lane.items.pop_front() {
                 self.finish_get(lane, 1);
-                return Ok(item);
+                return Ok(Message::Item(item));
             }
             // Nothing in either lane: `pushed`, read with the get lock
-            // held, had counted nothing beyond what was taken.
+            // held, had counted nothing beyond what was taken, so every
+            // item put before the pills (`put_pills` takes this lock after
+            // those puts) is taken.
+            if lane.pills > 0 {
+                lane.pills -= 1;
+                return Ok(Message::PoisonPill);
+            }
             if closed || (woken && fault::active(Fault::GetIfNotWhile)) {
                 return Err(Refused::Closed);
             }
             lane = self.block(Side::Get, lane, wait, &mut spun)?;
             woken = true;
+        }
+    }
+
+    /// Queues `n` poison pills behind every item put so far, for the next
+    /// `n` gets that find the buffer empty, and wakes up to `n` sleeping
+    /// getters. A pill takes no slot, so this never waits. Only the
+    /// pipeline calls it, after every producer has returned, so no item is
+    /// put behind a pill; `get_many` and `drain` do not see pills.
+    pub(super) fn put_pills(&self, n: usize) {
+        let mut lane = self.lane(Side::Get);
+        lane.pills += n;
+        drop(lane);
+        // A getter asleep now parked after looking under the get lock, so
+        // before the pills: it needs a wakeup. One that looks later sees
+        // them. Waking up to `n` may wake one that a pill no longer
+        // awaits (another getter took it on the way); it looks and sleeps
+        // again.
+        if !fault::active(Fault::PillsWakeNoGetter) {
+            self.wake_side(Side::Get, n);
         }
     }
 

@@ -69,6 +69,20 @@ pub struct SharedBuffer<T> {
     shared: Arc<Shared<T>>,
 }
 
+/// What a get takes: an item, or (in the pipeline's buffer only) the
+/// signal for one consumer to stop.
+///
+/// A typed pill rather than a sentinel value, so that no item can ever be
+/// mistaken for one; and a count in the buffer rather than a value in a
+/// slot (`put_pills`), so that a slot holds an item and nothing else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Message<T> {
+    /// A work item.
+    Item(T),
+    /// Tells the consumer that takes it to finish.
+    PoisonPill,
+}
+
 /// The most items `put_many` takes from its iterator ahead of putting
 /// them, and so the most it moves in under one lock acquisition.
 const MAX_CHUNK: usize = 1024;
@@ -217,7 +231,7 @@ impl<T> SharedBuffer<T> {
     /// assert_eq!(buffer.get(), Err(GetError));
     /// ```
     pub fn get(&self) -> Result<T, GetError> {
-        self.shared.get(Wait::Forever).map_err(|_| GetError)
+        self.get_item(Wait::Forever).map_err(|_| GetError)
     }
 
     /// Takes the front item if there is one right now, without waiting.
@@ -239,12 +253,10 @@ impl<T> SharedBuffer<T> {
     /// assert_eq!(buffer.try_get(), Ok('x'));
     /// ```
     pub fn try_get(&self) -> Result<T, TryGetError> {
-        self.shared
-            .get(Wait::Never)
-            .map_err(|refused| match refused {
-                Refused::NotNow => TryGetError::Empty,
-                Refused::Closed => TryGetError::Closed,
-            })
+        self.get_item(Wait::Never).map_err(|refused| match refused {
+            Refused::NotNow => TryGetError::Empty,
+            Refused::Closed => TryGetError::Closed,
+        })
     }
 
     /// Takes the front item, waiting at most `timeout` for one.
@@ -271,12 +283,36 @@ impl<T> SharedBuffer<T> {
     /// );
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<T, GetTimeoutError> {
-        self.shared
-            .get(Wait::from_timeout(timeout))
+        self.get_item(Wait::from_timeout(timeout))
             .map_err(|refused| match refused {
                 Refused::NotNow => GetTimeoutError::Timeout,
                 Refused::Closed => GetTimeoutError::Closed,
             })
+    }
+
+    /// The public gets' core. Only the pipeline puts pills, in a buffer of
+    /// its own that no user holds, so no public get meets one; if one did,
+    /// it would end that get as a close does.
+    fn get_item(&self, wait: Wait) -> Result<T, Refused> {
+        match self.shared.get(wait)? {
+            Message::Item(item) => Ok(item),
+            Message::PoisonPill => Err(Refused::Closed),
+        }
+    }
+
+    /// The pipeline consumer's get: the front item, or a pill once the
+    /// buffer is empty and a pill is queued (`put_pills`), waiting while
+    /// there is neither.
+    pub(crate) fn get_message(&self) -> Result<Message<T>, GetError> {
+        self.shared.get(Wait::Forever).map_err(|_| GetError)
+    }
+
+    /// Queues `n` poison pills behind every item put so far, without
+    /// waiting (a pill takes no slot): the next `n` gets that find the
+    /// buffer empty each take one. For the pipeline's graceful shutdown,
+    /// after every producer has returned.
+    pub(crate) fn put_pills(&self, n: usize) {
+        self.shared.put_pills(n);
     }
 
     /// Puts every item of `items` at the back of the buffer, in order,

@@ -155,3 +155,39 @@ fn close_and_drain_wakes_joiners_once_no_task_is_left() {
     joiner.join().unwrap();
     assert_eq!(buffer.unfinished_tasks(), 0);
 }
+
+#[test]
+fn pills_come_after_every_item_and_take_no_slot() {
+    let buffer = SharedBuffer::new(2);
+    buffer.put(1).unwrap();
+    buffer.put(2).unwrap();
+    // Full, and the pills still go in: they are a count, not items.
+    buffer.put_pills(2);
+    assert_eq!(buffer.len(), 2);
+    assert!(buffer.is_full());
+    assert_eq!(buffer.get_message(), Ok(Message::Item(1)));
+    assert_eq!(buffer.get_message(), Ok(Message::Item(2)));
+    assert_eq!(buffer.get_message(), Ok(Message::PoisonPill));
+    assert_eq!(buffer.get_message(), Ok(Message::PoisonPill));
+    // Both taken: the next get would wait; the public ones never see one.
+    assert_eq!(buffer.try_get(), Err(TryGetError::Empty));
+    let (items, counted) = lanes(&buffer);
+    assert!(items.is_empty() && counted);
+}
+
+#[test]
+fn pills_wake_getters_asleep_on_the_empty_buffer() {
+    let buffer = SharedBuffer::<i32>::new(1);
+    let getters: Vec<_> = (0..2)
+        .map(|_| {
+            let buffer = buffer.clone();
+            std::thread::spawn(move || buffer.get_message())
+        })
+        .collect();
+    wait_until(|| buffer.shared.lane(Side::Get).waiting == 2);
+    buffer.put_pills(2);
+    for getter in getters {
+        assert_eq!(getter.join().unwrap(), Ok(Message::PoisonPill));
+    }
+    assert_eq!(buffer.shared.lane(Side::Get).pills, 0);
+}

@@ -5,9 +5,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
 use super::events::{self, Describe};
-use super::message::Message;
 use super::stats::{Counters, Tally};
-use crate::buffer::SharedBuffer;
+use crate::buffer::{Message, SharedBuffer};
 use crate::fault::{self, Fault};
 use crate::sync::{Arc, Mutex, thread};
 
@@ -31,7 +30,7 @@ impl<T: Send + 'static> Consumer<T> {
     /// Runs until a poison pill, or until the buffer is closed and empty.
     pub(crate) fn run(
         self,
-        buffer: SharedBuffer<Message<T>>,
+        buffer: SharedBuffer<T>,
         delay: Duration,
         describe: Option<Describe<T>>,
     ) {
@@ -42,7 +41,7 @@ impl<T: Send + 'static> Consumer<T> {
         } = self;
         let mut tally = Tally::new(counters);
         events::consumer_started(id);
-        while let Ok(message) = buffer.get() {
+        while let Ok(message) = buffer.get_message() {
             let item = match message {
                 Message::Item(item) => item,
                 Message::PoisonPill => {

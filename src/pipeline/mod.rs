@@ -3,14 +3,13 @@
 //! shutdown and a forceful one.
 //!
 //! `system.rs` is the public orchestrator; `producer.rs` and `consumer.rs`
-//! are the worker loops it spawns, `message.rs` what travels between them,
-//! `stats.rs` the counters, `latch.rs` the count of running producers, and
-//! `events.rs` the tracing events.
+//! are the worker loops it spawns, `stats.rs` the counters, `latch.rs` the
+//! count of running producers, and `events.rs` the tracing events. The
+//! poison pills are counted in the buffer itself (`SharedBuffer::put_pills`).
 
 mod consumer;
 mod events;
 mod latch;
-mod message;
 mod producer;
 mod stats;
 mod system;

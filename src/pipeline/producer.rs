@@ -5,7 +5,6 @@ use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
 use super::events::{self, Describe};
-use super::message::Message;
 use super::stats::{Counters, Tally};
 use crate::buffer::SharedBuffer;
 use crate::error::{PutTimeoutError, TryPutError};
@@ -32,7 +31,7 @@ impl<T: Send + 'static> Producer<T> {
     /// closed, if any: that item was taken from the source but never put.
     pub(crate) fn run(
         self,
-        buffer: SharedBuffer<Message<T>>,
+        buffer: SharedBuffer<T>,
         config: ProducerConfig,
         describe: Option<Describe<T>>,
     ) -> Option<T> {
@@ -71,7 +70,7 @@ impl<T: Send + 'static> Producer<T> {
             // it lasts and nothing is dropped. A close ends it and hands the
             // item back. An item that fits at once costs no deadline (no
             // clock read): only a full buffer starts the timed loop.
-            let mut message = match buffer.try_put(Message::Item(item)) {
+            let mut item = match buffer.try_put(item) {
                 Ok(()) => continue,
                 Err(TryPutError::Full(back)) => back,
                 Err(TryPutError::Closed(back)) => {
@@ -79,25 +78,25 @@ impl<T: Send + 'static> Producer<T> {
                     if fault::active(Fault::ProducerDropsItemOnClose) {
                         return None;
                     }
-                    return back.into_item();
+                    return Some(back);
                 }
             };
             loop {
-                match buffer.put_timeout(message, config.retry_interval) {
+                match buffer.put_timeout(item, config.retry_interval) {
                     Ok(()) => break,
                     Err(PutTimeoutError::Timeout(back)) => {
                         if fault::active(Fault::ProducerDropsItemOnRetry) {
                             break;
                         }
                         events::producer_retry(id);
-                        message = back;
+                        item = back;
                     }
                     Err(PutTimeoutError::Closed(back)) => {
                         events::producer_stopped(id, total);
                         if fault::active(Fault::ProducerDropsItemOnClose) {
                             return None;
                         }
-                        return back.into_item();
+                        return Some(back);
                     }
                 }
             }

@@ -7,7 +7,6 @@ use std::time::Duration;
 use super::consumer::{Consumer, Sink};
 use super::events::{self, Describe};
 use super::latch::{CountDownOnDrop, Latch};
-use super::message::Message;
 use super::producer::{Producer, ProducerConfig};
 use super::stats::{Counters, Stats, StatsHandle, Workers};
 use crate::buffer::SharedBuffer;
@@ -133,7 +132,7 @@ impl<T> fmt::Debug for Report<T> {
 /// # Ok::<(), prodcon::SystemError>(())
 /// ```
 pub struct ProducerConsumerSystem<T> {
-    buffer: SharedBuffer<Message<T>>,
+    buffer: SharedBuffer<T>,
     destination: Arc<Mutex<Vec<T>>>,
     /// The workers' counters, shared with every [`StatsHandle`].
     stats: StatsHandle,
@@ -166,7 +165,7 @@ enum Phase<T> {
 const DEFAULT_RETRY_INTERVAL: Duration = Duration::from_millis(100);
 
 impl<T: Send + 'static> ProducerConsumerSystem<T> {
-    /// Creates a system around an empty buffer of `capacity` messages.
+    /// Creates a system around an empty buffer of `capacity` items.
     ///
     /// # Errors
     ///
@@ -603,7 +602,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
                 undelivered.extend(join_worker(producer));
             }
             events::producers_finished();
-            self.put_pills(consumers.len(), None);
+            self.put_pills(consumers.len());
             for consumer in consumers {
                 join_worker(consumer);
             }
@@ -666,8 +665,8 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
                     undelivered.extend(join_worker(producer));
                 }
                 events::producers_finished();
-                drained = self.put_pills(consumers.len(), deadline)
-                    && consumers_done.wait_until(deadline);
+                self.put_pills(consumers.len());
+                drained = consumers_done.wait_until(deadline);
             }
             if drained {
                 for consumer in consumers {
@@ -683,33 +682,16 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
     }
 
     /// Puts one poison pill per consumer, once every producer has ended:
-    /// the buffer is FIFO, so every pill is behind every item, and a
-    /// consumer, which stops at its first pill, reaches it only after every
-    /// item before it was taken. This is what makes the shutdown graceful;
-    /// the buffer's task count (`task_done`, `join`) is not used, so the
-    /// consumers pay nothing per item for it. `false` if `deadline` passed
-    /// before every pill was in.
-    fn put_pills(&self, consumers: usize, deadline: Option<Instant>) -> bool {
+    /// the buffer hands a pill only to a get that finds it empty, so every
+    /// pill is behind every item, and a consumer, which stops at its first
+    /// pill, reaches it only after every item before it was taken. This is
+    /// what makes the shutdown graceful; the buffer's task count
+    /// (`task_done`, `join`) is not used, so the consumers pay nothing per
+    /// item for it. The pills are a count in the buffer, not items in its
+    /// slots: they never wait for room, and a slot holds an item alone.
+    fn put_pills(&self, consumers: usize) {
         let pills = consumers - usize::from(fault::active(Fault::OnePillTooFew));
-        for _ in 0..pills {
-            // Nothing closes the buffer during a graceful shutdown, so the
-            // only way a pill can fail to go in is the deadline.
-            let sent = match deadline {
-                None => self.buffer.put(Message::PoisonPill).map_err(drop),
-                Some(_) => self
-                    .buffer
-                    .put_timeout(Message::PoisonPill, time_left(deadline))
-                    .map_err(drop),
-            };
-            if sent.is_err() {
-                debug_assert!(
-                    !self.buffer.is_closed(),
-                    "buffer closed during a graceful shutdown"
-                );
-                return false;
-            }
-        }
-        true
+        self.buffer.put_pills(pills);
     }
 
     /// Shuts down at once: closes the buffer, so producers stop at their
@@ -754,7 +736,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
         // nothing can be put once the workers are joined; kept so that no
         // item can ever be dropped unreported.
         let buffered = self.buffer.close_and_drain();
-        undelivered.extend(buffered.into_iter().filter_map(Message::into_item));
+        undelivered.extend(buffered);
         let consumed = std::mem::take(&mut *self.destination.lock());
         events::shutdown_complete(mode, consumed.len(), undelivered.len());
         Report {
@@ -779,10 +761,7 @@ impl<T> ProducerConsumerSystem<T> {
         consumers: Vec<thread::JoinHandle<()>>,
     ) -> Vec<T> {
         let buffered = self.buffer.close_and_drain();
-        let mut undelivered: Vec<T> = buffered
-            .into_iter()
-            .filter_map(Message::into_item)
-            .collect();
+        let mut undelivered = buffered;
         for producer in producers {
             undelivered.extend(join_worker(producer));
         }
@@ -790,15 +769,6 @@ impl<T> ProducerConsumerSystem<T> {
             join_worker(consumer);
         }
         undelivered
-    }
-}
-
-/// How long until `deadline`: zero once it has passed, and without limit
-/// for `None` (a deadline too far to represent).
-fn time_left(deadline: Option<Instant>) -> Duration {
-    match deadline {
-        Some(deadline) => deadline.saturating_duration_since(Instant::now()),
-        None => Duration::MAX,
     }
 }
 

@@ -76,11 +76,6 @@ impl Instant {
     pub(crate) fn after(duration: Duration) -> Option<Self> {
         std::time::Instant::now().checked_add(duration).map(Instant)
     }
-
-    /// The time from `earlier` to `self`, zero if `earlier` is later.
-    pub(crate) fn saturating_duration_since(self, earlier: Self) -> Duration {
-        self.0.saturating_duration_since(earlier.0)
-    }
 }
 
 /// A condition variable. Waits may return early (spuriously): always wait in
