@@ -17,7 +17,7 @@
 //!
 //! VERIFICATION.md ("Where a model is bounded") gives each search's
 //! executions and time. The exhaustive `putters_pass_the_wakeup_on`
-//! (53 M executions, 18 minutes on 2 cores) is most of the tier's time. One
+//! (53 M executions, about 17 minutes on 2 cores) is most of the tier's time. One
 //! configuration per test, so that the harness runs two at a time.
 #![cfg(loom)]
 
