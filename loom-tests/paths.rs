@@ -16,13 +16,20 @@ use crate::support::paths;
 
 model! {
     /// Spurious wakeups (2 firings, from a thread of the model) reaching a
-    /// putter on a full buffer and a timed getter. Threads: main, putter,
-    /// spurious-wakeup thread. loom, preemption bound 3 (the exhaustive
-    /// search was unfinished after 36 minutes and 56.7 M executions); shuttle, random 2 000 and
-    /// PCT depth 3, 2 000.
-    spurious_wakeups_reach_putters_and_timed_waiters =
-        paths::spurious_wakeups_reach_putters_and_timed_waiters {
-        loom: bound(3) with ();
+    /// putter on a full buffer. Threads: main, putter, spurious-wakeup
+    /// thread. loom, exhaustive; shuttle, random 2 000 and PCT depth 3,
+    /// 2 000.
+    spurious_wakeups_reach_a_putter = paths::spurious_wakeups_reach_a_putter {
+        loom: exhaustive with ();
+        shuttle: random(2_000), pct(2_000, 3) with ();
+    }
+
+    /// Spurious wakeups (2 firings) reaching a `get_timeout` waiter while
+    /// a putter brings the item. Threads: main (timed getter), putter,
+    /// spurious-wakeup thread. loom, exhaustive; shuttle, random 2 000
+    /// and PCT depth 3, 2 000.
+    spurious_wakeups_reach_a_timed_getter = paths::spurious_wakeups_reach_a_timed_getter {
+        loom: exhaustive with ();
         shuttle: random(2_000), pct(2_000, 3) with ();
     }
 
@@ -39,11 +46,11 @@ rejects! {
     /// `PutIfNotWhile` (a putter that puts after one wakeup without looking
     /// for room) is rejected by the putter model: a spurious wakeup from
     /// the model thread overfills the buffer, and the debug assertion in
-    /// the buffer's count reports it. loom, preemption bound 3; shuttle,
-    /// random 2 000.
+    /// the buffer's count reports it. loom, exhaustive; shuttle, random
+    /// 2 000.
     catches_a_put_with_if_not_while = PutIfNotWhile, "more items than capacity" {
-        loom: bound(3) => paths::spurious_wakeups_reach_putters_and_timed_waiters();
-        shuttle: random(2_000) => paths::spurious_wakeups_reach_putters_and_timed_waiters();
+        loom: exhaustive => paths::spurious_wakeups_reach_a_putter();
+        shuttle: random(2_000) => paths::spurious_wakeups_reach_a_putter();
     }
 
     /// `JoinIfNotWhile` is rejected by the joiner model: a spurious wakeup

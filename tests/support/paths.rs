@@ -18,12 +18,15 @@ type Buffer = SharedBuffer<u32>;
 
 const TIMEOUT: Duration = Duration::from_millis(10);
 
-/// Spurious wakeups from a thread of the model, at any moment after a wait
-/// began, reaching a putter blocked on a full buffer and a `get_timeout`
-/// waiter: neither returns without its condition (no item lost or
-/// reordered, no timeout without the clock moving: no timer runs here).
-/// Capacity 1.
-pub fn spurious_wakeups_reach_putters_and_timed_waiters() {
+/// Spurious wakeups (2 firings) from a thread of the model, at any moment
+/// after a wait began, reaching a putter blocked on a full buffer of
+/// capacity 1: it must look for room again, not put into the full buffer
+/// (the buffer's count has a debug assertion), and its item must arrive
+/// after the one that filled the buffer. The main thread's gets never
+/// wait (the buffer is full, and the second look comes after the join),
+/// so the putter is the only waiter; the getter's own case is
+/// `timeouts::spurious_wakeups_do_not_end_a_get`.
+pub fn spurious_wakeups_reach_a_putter() {
     let spurious = SpuriousWakeups::start(2);
     let buffer = Buffer::new(1);
     buffer.put(1).expect("open buffer");
@@ -31,11 +34,25 @@ pub fn spurious_wakeups_reach_putters_and_timed_waiters() {
         let buffer = buffer.clone();
         thread::spawn(move || buffer.put(2).expect("open buffer"))
     };
-    // The main thread: a timed get (the clock never moves, so it cannot
-    // time out), then the second item, then a join after both are done.
-    assert_eq!(buffer.get_timeout(TIMEOUT), Ok(1));
+    assert_eq!(buffer.get(), Ok(1));
+    putter.join().unwrap();
+    assert_eq!(buffer.try_get(), Ok(2), "the putter's item is missing");
+    spurious.stop();
+}
+
+/// Spurious wakeups (2 firings) from a thread of the model reaching the
+/// main thread's `get_timeout` on an empty buffer while a putter brings
+/// the item: no timer runs, so the clock never moves, and the get must
+/// return the item, never a timeout.
+pub fn spurious_wakeups_reach_a_timed_getter() {
+    let spurious = SpuriousWakeups::start(2);
+    let buffer = Buffer::new(1);
+    let putter = {
+        let buffer = buffer.clone();
+        thread::spawn(move || buffer.put(1).expect("open buffer"))
+    };
     match buffer.get_timeout(TIMEOUT) {
-        Ok(n) => assert_eq!(n, 2),
+        Ok(n) => assert_eq!(n, 1),
         Err(GetTimeoutError::Timeout) => panic!("timed out with the clock standing still"),
         Err(GetTimeoutError::Closed) => panic!("closed"),
     }
