@@ -384,8 +384,20 @@ impl<T> Shared<T> {
             let room = self.room(&mut lane, chunk.len());
             if room > 0 {
                 let n = room.min(chunk.len());
-                // Moving items runs no user code (no `T::drop`).
-                lane.items.extend(chunk.drain(..n));
+                if n == chunk.len()
+                    && lane.items.is_empty()
+                    && chunk.capacity() >= lane.items.capacity()
+                {
+                    // The whole chunk goes into an empty lane: hand the
+                    // lane the chunk's storage instead of moving the items
+                    // one by one, and give the caller the lane's empty
+                    // one, no smaller, for its next chunk. Nothing is
+                    // allocated under the lock.
+                    std::mem::swap(&mut lane.items, chunk);
+                } else {
+                    // Moving items runs no user code (no `T::drop`).
+                    lane.items.extend(chunk.drain(..n));
+                }
                 self.finish_put(lane, n);
                 return Ok(());
             }
@@ -460,6 +472,26 @@ impl<T> Shared<T> {
             let closed = self.refill(&mut lane, max.max(1));
             let n = max.min(lane.items.len());
             if n > 0 {
+                let lane_capacity = lane.items.capacity();
+                if n == lane.items.len()
+                    && out.is_empty()
+                    && (lane_capacity..=lane_capacity.saturating_mul(2)).contains(&out.capacity())
+                {
+                    // Every item of the lane goes to an empty `out`: take
+                    // the lane's storage whole and leave it `out`'s empty
+                    // one (a `Vec`'s storage becomes a `VecDeque`'s
+                    // without a copy). No smaller, so that no put
+                    // allocates under the lock; at most twice as large,
+                    // so that a caller's huge `out` does not stay with
+                    // the buffer. The ring is turned into a `Vec` after
+                    // the lock is released (a move of the items only if
+                    // the ring wrapped around).
+                    let empty = VecDeque::from(std::mem::take(out));
+                    let taken = std::mem::replace(&mut lane.items, empty);
+                    self.finish_get(lane, n);
+                    *out = Vec::from(taken);
+                    return Ok(n);
+                }
                 out.extend(lane.items.drain(..n));
                 self.finish_get(lane, n);
                 return Ok(n);

@@ -429,7 +429,14 @@ impl<T> SharedBuffer<T> {
     /// one vector.
     ///
     /// `out` keeps what it held before; room for the batch is reserved
-    /// before the lock is taken. On error `out` is left as it was.
+    /// before the lock is taken. On error `out` is left as it was. When
+    /// `out` is empty and the call takes every item the buffer's get side
+    /// holds, the two may trade storage instead of copying the items: `out`
+    /// then comes back with the buffer's allocation, which holds the batch
+    /// and is at least half the size of the one `out` had (the buffer
+    /// takes `out`'s only if it is no smaller than its own and at most
+    /// twice as large), so a loop that drains `out` between calls still
+    /// allocates nothing.
     ///
     /// # Errors
     ///

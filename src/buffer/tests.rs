@@ -191,3 +191,70 @@ fn pills_wake_getters_asleep_on_the_empty_buffer() {
     }
     assert_eq!(buffer.shared.lane(Side::Get).pills, 0);
 }
+
+/// Where a lane's storage starts (an empty lane's too), to tell whether a
+/// batch call traded storage or copied items.
+fn storage<T>(buffer: &SharedBuffer<T>, side: Side) -> *const T {
+    buffer.shared.lane(side).items.as_slices().0.as_ptr()
+}
+
+#[test]
+fn whole_batches_trade_storage_instead_of_copying() {
+    let buffer = SharedBuffer::new(4);
+    let put_storage = storage(&buffer, Side::Put);
+    // A chunk of exactly the capacity into the empty put lane: the lane
+    // takes the chunk's storage.
+    buffer.put_many(0..4).unwrap();
+    assert_ne!(storage(&buffer, Side::Put), put_storage, "put_many copied");
+    assert_eq!(lanes(&buffer), (vec![0, 1, 2, 3], true));
+    // Every item into an empty `out` of the lane's size: `out` takes the
+    // lane's storage and the get lane keeps `out`'s.
+    let mut out = Vec::with_capacity(4);
+    let out_storage = out.as_ptr();
+    assert_eq!(buffer.get_many_into(&mut out, 4), Ok(4));
+    assert_eq!(out, [0, 1, 2, 3]);
+    assert_ne!(out.as_ptr(), out_storage, "get_many_into copied");
+    assert_eq!(storage(&buffer, Side::Get), out_storage);
+    assert_eq!(lanes(&buffer), (vec![], true));
+    // The traded storage serves the next rounds.
+    buffer.put_many(4..8).unwrap();
+    out.clear();
+    assert_eq!(buffer.get_many_into(&mut out, 4), Ok(4));
+    assert_eq!(out, [4, 5, 6, 7]);
+}
+
+#[test]
+fn a_wrapped_ring_traded_to_out_comes_back_in_order() {
+    let buffer = SharedBuffer::new(4);
+    for i in 0..3 {
+        buffer.put(i).unwrap();
+    }
+    // The refill swaps the lanes; the get lane's front moves past slot 0.
+    assert_eq!(buffer.get(), Ok(0));
+    buffer.put(3).unwrap();
+    buffer.put(4).unwrap();
+    // The refill appends 3 and 4 behind 1 and 2, wrapping the ring.
+    let mut out = Vec::with_capacity(4);
+    assert_eq!(buffer.get_many_into(&mut out, 4), Ok(4));
+    assert_eq!(out, [1, 2, 3, 4]);
+    assert_eq!(lanes(&buffer), (vec![], true));
+}
+
+#[test]
+fn get_many_into_keeps_an_out_that_is_not_empty_or_much_larger() {
+    let buffer = SharedBuffer::new(4);
+    buffer.put_many(0..4).unwrap();
+    let mut large: Vec<i32> = Vec::with_capacity(1 << 12);
+    let large_storage = large.as_ptr();
+    assert_eq!(buffer.get_many_into(&mut large, 4), Ok(4));
+    assert_eq!(large, [0, 1, 2, 3]);
+    assert_eq!(large.as_ptr(), large_storage, "the buffer kept a huge out");
+    buffer.put_many(4..8).unwrap();
+    let mut holding = Vec::with_capacity(8);
+    holding.push(-1);
+    let holding_storage = holding.as_ptr();
+    assert_eq!(buffer.get_many_into(&mut holding, 4), Ok(4));
+    assert_eq!(holding, [-1, 4, 5, 6, 7]);
+    assert_eq!(holding.as_ptr(), holding_storage);
+    assert_eq!(lanes(&buffer), (vec![], true));
+}
