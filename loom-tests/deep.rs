@@ -17,7 +17,9 @@
 //!
 //! VERIFICATION.md ("Where a model is bounded") gives each search's
 //! executions and time. The exhaustive `putters_pass_the_wakeup_on`
-//! (53 M executions, about 17 minutes on 2 cores) is most of the tier's time. One
+//! (53 M executions, about 17 minutes on 2 cores) and
+//! `spurious_wakeups_do_not_end_a_get` (42 M, about 19 minutes) are most
+//! of the tier's time, each on a core of its own. One
 //! configuration per test, so that the harness runs two at a time.
 #![cfg(loom)]
 
@@ -66,6 +68,15 @@ model! {
     /// (10,834,914 before the per-side counters).
     putters_pass_the_wakeup_on = scenarios::putters_wait_on_full::<SharedBuffer<u32>> {
         loom: exhaustive with (2);
+    }
+
+    /// `timeouts::spurious_wakeups_do_not_end_a_get(1, true)` (first tier:
+    /// bound 5): 2 getters wait on an empty buffer of capacity 1, the main
+    /// thread wakes every waiter spuriously once and puts 2; three
+    /// threads. 42,225,159 executions, 1,148 s (2026-12-04, with other
+    /// work on the second core; 5.77 M before the per-side counters).
+    spurious_wakeups_do_not_end_a_get = scenarios::consumers_wait_on_empty::<SharedBuffer<u32>> {
+        loom: exhaustive with (1, true);
     }
 
     /// `pipeline_drop::graceful_timeout_conserves_items(1, 1, 2, 1)` (first
