@@ -18,7 +18,7 @@
 //! VERIFICATION.md ("Where a model is bounded") gives each search's
 //! executions and time. The exhaustive `putters_pass_the_wakeup_on`
 //! (53 M executions, about 17 minutes on 2 cores) and
-//! `spurious_wakeups_do_not_end_a_get` (42 M, about 19 minutes) are most
+//! `spurious_wakeups_do_not_end_a_get` (42 M, 13 minutes in CI) are most
 //! of the tier's time, each on a core of its own. One
 //! configuration per test, so that the harness runs two at a time.
 #![cfg(loom)]
@@ -73,8 +73,9 @@ model! {
     /// `timeouts::spurious_wakeups_do_not_end_a_get(1, true)` (first tier:
     /// bound 5): 2 getters wait on an empty buffer of capacity 1, the main
     /// thread wakes every waiter spuriously once and puts 2; three
-    /// threads. 42,225,159 executions, 1,148 s (2026-12-04, with other
-    /// work on the second core; 5.77 M before the per-side counters).
+    /// threads. 42,225,159 executions: 781 s in the fresh-clone CI run of
+    /// 2026-12-04, 1,148 s with other work on the machine (5.77 M before
+    /// the per-side counters).
     spurious_wakeups_do_not_end_a_get = scenarios::consumers_wait_on_empty::<SharedBuffer<u32>> {
         loom: exhaustive with (1, true);
     }

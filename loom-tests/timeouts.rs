@@ -95,7 +95,7 @@ model! {
     /// exactly one item, while the main thread wakes every waiter
     /// spuriously once and puts 2 items. Three threads: loom, preemption
     /// bound 5 here, exhaustive in the third tier (`models_deep`: 42.2 M
-    /// executions, about 19 minutes).
+    /// executions, 13 minutes in CI).
     spurious_wakeups_do_not_end_a_get = scenarios::consumers_wait_on_empty::<Buffer> {
         loom: bound(5) with (1, true);
     }
