@@ -30,14 +30,15 @@ model! {
     ///
     /// - loom, exhaustive: 2 producer threads × 1 item, the main thread
     ///   consuming, capacity 1.
-    /// - loom, preemption bound 3: the same with 2 items each (more items
+    /// - loom, preemption bound 3 (bound 4 in the third tier,
+    ///   `loom-tests/deep.rs`): the same with 2 items each (more items
     ///   than room, both producers refilling; exhaustive: unfinished after
     ///   an hour on a shared machine, VERIFICATION.md).
     /// - loom, exhaustive: the main thread puts 1 item and closes, 2
     ///   consumer threads, capacity 1 (the close races both consumers).
     /// - loom, preemption bound 4 (exhaustive: unfinished after an hour on
     ///   a shared machine, and after 18 minutes and 46.6 M executions on
-    ///   the current code; bound 5 also passes, in about a minute): the
+    ///   the current code; bound 6 in the third tier): the
     ///   main thread puts 2 items and closes, 2 consumer threads, capacity
     ///   1.
     /// - loom, preemption bound 4 (bound 5 also passes, in about 40 s): 2

@@ -6,8 +6,10 @@
 //! below run there under a preemption bound; here the same scenario
 //! functions, with the same arguments, are explored exhaustively (the
 //! pipeline's graceful timeout, four threads, at a deeper bound). Only searches
-//! measured to finish are here (each takes minutes); the 3-thread
-//! models still bounded everywhere are listed in VERIFICATION.md. A plain
+//! measured to finish are here (each takes minutes); the two 3-thread
+//! `exactly_once` configurations whose exhaustive searches do not finish
+//! run here at deeper bounds than the first tier's, and VERIFICATION.md
+//! lists them. A plain
 //! `cargo test` does not run this target (`test = false` in Cargo.toml); CI
 //! runs it by name:
 //!
@@ -87,5 +89,24 @@ model! {
     graceful_timeout_conserves_items = pipeline_drop::graceful_timeout_conserves_items {
         loom: bound(3) with (1, 1, 2, 1);
         around: pipeline_drop::reaching_both_endings;
+    }
+}
+
+model! {
+    /// `buffer::exactly_once(Threads(2), Main, 1, 2)` (first tier: bound
+    /// 3): 2 producers × 2 items refilling a buffer of capacity 1, the main
+    /// thread taking every item; three threads, bounded here too (its
+    /// exhaustive search did not finish, VERIFICATION.md), at 4. 3,410,298
+    /// executions, 82 s.
+    exactly_once_producers_refill = scenarios::exactly_once::<SharedBuffer<u32>> {
+        loom: bound(4) with (Threads(2), Main, 1, 2);
+    }
+
+    /// `buffer::exactly_once(Main, Threads(2), 1, 2)` (first tier: bound
+    /// 4): the main thread puts 2 items into a buffer of capacity 1 and
+    /// closes, 2 consumers; three threads, bounded here too (its exhaustive
+    /// search did not finish), at 6. 9,491,161 executions, 212 s.
+    exactly_once_close_races_consumers = scenarios::exactly_once::<SharedBuffer<u32>> {
+        loom: bound(6) with (Main, Threads(2), 1, 2);
     }
 }
