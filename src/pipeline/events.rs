@@ -39,8 +39,14 @@ pub(crate) const TARGET: &str = "prodcon";
 /// The item's description, if descriptions are on and an INFO event of this
 /// crate would be recorded (so that nobody pays for unread strings).
 ///
+/// This and the two per-item events are `inline(always)`: the workers call
+/// them for every item, and without a subscriber each is a branch or two;
+/// as out-of-line calls they were most of a producer's own per-item work
+/// (BENCHMARKS.md, "The pipeline").
+///
 /// `Debug` is user code: if it panics, the panic is caught here and the
 /// label says so, rather than taking down a worker that holds the item.
+#[inline(always)]
 pub(crate) fn label<T>(describe: Option<Describe<T>>, item: &T) -> Option<String> {
     let describe = describe?;
     if !tracing::enabled!(target: TARGET, tracing::Level::INFO) {
@@ -58,6 +64,7 @@ pub(crate) fn producer_started(producer: usize) {
     info!(target: TARGET, event = "producer_started", producer);
 }
 
+#[inline(always)]
 pub(crate) fn produced(producer: usize, total: usize, item: Option<&str>) {
     match item {
         Some(item) => info!(target: TARGET, event = "produced", producer, total, item),
@@ -89,6 +96,7 @@ pub(crate) fn consumer_started(consumer: usize) {
     info!(target: TARGET, event = "consumer_started", consumer);
 }
 
+#[inline(always)]
 pub(crate) fn consumed(consumer: usize, total: usize, item: Option<&str>) {
     match item {
         Some(item) => info!(target: TARGET, event = "consumed", consumer, total, item),
