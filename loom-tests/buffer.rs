@@ -33,11 +33,12 @@ model! {
     /// - loom, preemption bound 3 (bound 4 in the third tier,
     ///   `loom-tests/deep.rs`): the same with 2 items each (more items
     ///   than room, both producers refilling; exhaustive: unfinished after
-    ///   an hour on a shared machine, VERIFICATION.md).
+    ///   an hour on a shared machine, and after 55 minutes and 122.9 M
+    ///   executions on the current code, VERIFICATION.md).
     /// - loom, exhaustive: the main thread puts 1 item and closes, 2
     ///   consumer threads, capacity 1 (the close races both consumers).
     /// - loom, preemption bound 4 (exhaustive: unfinished after an hour on
-    ///   a shared machine, and after 18 minutes and 46.6 M executions on
+    ///   a shared machine, and after an hour and 153.6 M executions on
     ///   the current code; bound 6 in the third tier): the
     ///   main thread puts 2 items and closes, 2 consumer threads, capacity
     ///   1.
