@@ -119,12 +119,12 @@ pub enum Fault {
     /// shutdown waits for it forever. Reported as a deadlock.
     OnePillTooFew,
     /// A producer refused by a closed buffer (`producer.rs`,
-    /// `Producer::run`, during `shutdown_now`) drops the item in hand
+    /// `produce`, during `shutdown_now`) drops the item in hand
     /// instead of handing it back as undelivered. Reported as "produced =
     /// consumed + failed + undelivered" (an item is lost).
     ProducerDropsItemOnClose,
     /// A producer whose timed put timed out (`producer.rs`,
-    /// `Producer::run`) goes on with its next item instead of retrying the
+    /// `produce`) goes on with its next item instead of retrying the
     /// one in hand, which is lost. Reported as "produced = consumed +
     /// failed + undelivered".
     ProducerDropsItemOnRetry,

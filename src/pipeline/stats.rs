@@ -136,7 +136,11 @@ impl Tally {
         }
     }
 
-    /// Counts one more item; returns the new total.
+    /// Counts one more item; returns the new total. `#[inline]`: called
+    /// for every item by the worker loops, which are compiled in the
+    /// user's crate (they are generic), and a call into this crate costs
+    /// them more than the store itself (BENCHMARKS.md, "The pipeline").
+    #[inline]
     pub(crate) fn add_item(&mut self) -> usize {
         self.items += 1;
         self.counters.items.store(self.items, Ordering::Release);

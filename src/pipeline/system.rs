@@ -252,11 +252,7 @@ impl<T: Send + 'static> ProducerConsumerSystem<T> {
             .lock()
             .producers
             .push(Arc::clone(&counters));
-        producers.push(Producer {
-            id,
-            source: Box::new(source.into_iter()),
-            counters,
-        });
+        producers.push(Producer::new(id, source.into_iter(), counters));
         Ok(id)
     }
 
