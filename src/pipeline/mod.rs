@@ -4,7 +4,7 @@
 //!
 //! `system.rs` is the public orchestrator; `producer.rs` and `consumer.rs`
 //! are the worker loops it spawns, `stats.rs` the counters, `latch.rs` the
-//! count of running producers, and `events.rs` the tracing events. The
+//! countdowns of running producers and consumers, and `events.rs` the tracing events. The
 //! poison pills are counted in the buffer itself (`SharedBuffer::put_pills`).
 
 mod consumer;
