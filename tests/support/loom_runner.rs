@@ -65,6 +65,73 @@ where
     executions
 }
 
+/// Explores `model` exhaustively in segments that may each be stopped
+/// from outside and resumed, for the searches that outlast one sitting
+/// (`loom-tests/resumable.rs`). loom writes its place in the search to
+/// `checkpoint` every [`SEGMENT_STEP`] executions and, when the file
+/// exists, starts from the place it records (loom's `checkpoint` feature).
+/// Beside it, `<checkpoint>.count` holds the executions finished before
+/// that place, over every segment. Resuming re-runs at most the last
+/// [`SEGMENT_STEP`] executions of the stopped segment and skips none: an
+/// execution that fails is re-run by every later segment until the
+/// failure is fixed, since the checkpoint is written before it runs. The
+/// bound is fixed here, as in [`check`]; only where a search resumes
+/// comes from outside. Returns the executions of the whole search.
+#[cfg(feature = "loom-checkpoint")]
+pub(crate) fn check_resumable<F>(name: &str, checkpoint: &std::path::Path, model: F) -> usize
+where
+    F: Fn() + Sync + Send + 'static,
+{
+    let tally = checkpoint.with_extension("count");
+    let before: usize = if checkpoint.exists() {
+        std::fs::read_to_string(&tally)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name}: a checkpoint without its {tally:?}"))
+    } else {
+        0
+    };
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = None;
+    builder.max_permutations = None;
+    builder.max_duration = None;
+    builder.checkpoint_file = Some(checkpoint.to_path_buf());
+    builder.checkpoint_interval = SEGMENT_STEP;
+    let executions = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&executions);
+    let started = Instant::now();
+    let progress = Progress::start(name, Arc::clone(&executions));
+    let tally_path = tally.clone();
+    builder.check(move || {
+        let started = counter.fetch_add(1, Ordering::Relaxed) + 1;
+        // Execution `started` of this segment is about to run, and when
+        // it is a multiple of the step loom has just written the
+        // checkpoint: everything before it is done.
+        if started % SEGMENT_STEP == 0 {
+            std::fs::write(&tally_path, format!("{}\n", before + started - 1))
+                .expect("write the checkpoint's count");
+        }
+        model();
+    });
+    drop(progress);
+    let total = before + executions.load(Ordering::Relaxed);
+    // Finished: a later run starts a new search rather than re-running
+    // the last segment's tail onto this total.
+    std::fs::remove_file(checkpoint).expect("remove the finished search's checkpoint");
+    std::fs::write(&tally, format!("{total} (finished)\n")).expect("write the search's count");
+    eprintln!(
+        "loom model {name}: {total} executions in all, exhaustive, finished; this segment {} \
+         executions (resumed after {before}), {:.2?}",
+        executions.load(Ordering::Relaxed),
+        started.elapsed()
+    );
+    total
+}
+
+/// How often a resumable search records its place (executions).
+#[cfg(feature = "loom-checkpoint")]
+const SEGMENT_STEP: usize = 100_000;
+
 /// Prints the executions explored so far every minute until dropped. A real
 /// thread beside the checker: it reads the counter and never touches the
 /// model, so it changes nothing the search explores.
