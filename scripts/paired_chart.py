@@ -19,7 +19,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 COLORS = {"prodcon": "#1f77b4", "prodcon_batch": "#ff7f0e"}
-LOW, HIGH = 0.01, 4.0
+LOW, HIGH = 0.01, 8.0
 
 
 def read(path: Path) -> list[dict]:
@@ -50,7 +50,7 @@ def svg(rows: list[dict], title: str) -> str:
         f'<text x="{left}" y="20" font-size="14">{title}</text>',
     ]
     bottom = top + row_h * len(cells)
-    for tick in (0.01, 0.03, 0.1, 0.25, 0.5, 1.0, 1.3, 2.0, 4.0):
+    for tick in (0.01, 0.03, 0.1, 0.25, 0.5, 1.0, 1.3, 2.0, 4.0, 8.0):
         tx = x(tick)
         stroke = "#444" if tick == 1.0 else "#ccc"
         out.append(f'<line x1="{tx:.1f}" y1="{top - 5}" x2="{tx:.1f}" y2="{bottom}" stroke="{stroke}"/>')
