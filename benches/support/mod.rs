@@ -207,67 +207,55 @@ fn run_prodcon_batch(shape: Shape) -> Duration {
     run_timed(shape, producers, consumers)
 }
 
-/// crossbeam-channel `bounded`: disconnected when the last `Sender` drops.
-fn run_crossbeam(shape: Shape) -> Duration {
-    let (tx, rx) = crossbeam_channel::bounded(shape.capacity);
-    let producers: Vec<_> = shape
-        .producer_ranges()
-        .map(|range| {
-            let tx = tx.clone();
-            move || {
-                for value in range {
-                    tx.send(value).expect("receivers gone");
-                }
-            }
-        })
-        .collect();
-    drop(tx);
-    let consumers: Vec<_> = (0..shape.consumers)
-        .map(|_| {
-            let rx = rx.clone();
-            move || {
-                let mut sum = 0u64;
-                while let Ok(value) = rx.recv() {
-                    sum = sum.wrapping_add(value);
-                }
-                black_box(sum)
-            }
-        })
-        .collect();
-    drop(rx);
-    run_timed(shape, producers, consumers)
+/// A runner for an MPMC channel crate whose `bounded(n)` returns clonable
+/// `(Sender, Receiver)` halves, disconnected when the last `Sender` drops:
+/// crossbeam-channel and flume have the same shape and differ only in the
+/// constructor, so one body serves both.
+macro_rules! mpmc_runner {
+    ($(#[$doc:meta])* $name:ident, $bounded:path) => {
+        $(#[$doc])*
+        fn $name(shape: Shape) -> Duration {
+            let (tx, rx) = $bounded(shape.capacity);
+            let producers: Vec<_> = shape
+                .producer_ranges()
+                .map(|range| {
+                    let tx = tx.clone();
+                    move || {
+                        for value in range {
+                            tx.send(value).expect("receivers gone");
+                        }
+                    }
+                })
+                .collect();
+            drop(tx);
+            let consumers: Vec<_> = (0..shape.consumers)
+                .map(|_| {
+                    let rx = rx.clone();
+                    move || {
+                        let mut sum = 0u64;
+                        while let Ok(value) = rx.recv() {
+                            sum = sum.wrapping_add(value);
+                        }
+                        black_box(sum)
+                    }
+                })
+                .collect();
+            drop(rx);
+            run_timed(shape, producers, consumers)
+        }
+    };
 }
 
-/// flume `bounded`: disconnected when the last `Sender` drops.
-fn run_flume(shape: Shape) -> Duration {
-    let (tx, rx) = flume::bounded(shape.capacity);
-    let producers: Vec<_> = shape
-        .producer_ranges()
-        .map(|range| {
-            let tx = tx.clone();
-            move || {
-                for value in range {
-                    tx.send(value).expect("receivers gone");
-                }
-            }
-        })
-        .collect();
-    drop(tx);
-    let consumers: Vec<_> = (0..shape.consumers)
-        .map(|_| {
-            let rx = rx.clone();
-            move || {
-                let mut sum = 0u64;
-                while let Ok(value) = rx.recv() {
-                    sum = sum.wrapping_add(value);
-                }
-                black_box(sum)
-            }
-        })
-        .collect();
-    drop(rx);
-    run_timed(shape, producers, consumers)
-}
+mpmc_runner!(
+    /// crossbeam-channel `bounded`: disconnected when the last `Sender` drops.
+    run_crossbeam,
+    crossbeam_channel::bounded
+);
+mpmc_runner!(
+    /// flume `bounded`: disconnected when the last `Sender` drops.
+    run_flume,
+    flume::bounded
+);
 
 /// std `sync_channel`: disconnected when the last `SyncSender` drops.
 ///
