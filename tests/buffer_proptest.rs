@@ -16,6 +16,8 @@
 
 #[path = "support/lin/mod.rs"]
 mod lin;
+#[path = "support/styles.rs"]
+mod styles;
 
 use std::thread;
 use std::time::Duration;
@@ -25,7 +27,7 @@ use proptest::test_runner::TestCaseError;
 
 use lin::spec::{Op, Spec};
 use lin::target::{Real, Target};
-use prodcon::{GetTimeoutError, PutError, PutTimeoutError, SharedBuffer, TryGetError, TryPutError};
+use prodcon::{SharedBuffer, TryGetError};
 
 // --- Model-based tests -----------------------------------------------------
 
@@ -126,61 +128,9 @@ proptest! {
 
 // --- Threaded exactly-once property ----------------------------------------
 
-/// Puts `items` in order with the given style (0: `put`, 1: `put_timeout`
-/// retry, 2: `try_put` spin).
-fn produce(buffer: &SharedBuffer<u64>, items: std::ops::Range<u64>, style: u8) {
-    for mut item in items {
-        loop {
-            let back = match style {
-                0 => buffer.put(item).map_err(PutError::into_inner),
-                1 => buffer
-                    .put_timeout(item, Duration::from_micros(100))
-                    .map_err(PutTimeoutError::into_inner),
-                _ => buffer.try_put(item).map_err(TryPutError::into_inner),
-            };
-            match back {
-                Ok(()) => break,
-                Err(_) if buffer.is_closed() => panic!("closed while producing"),
-                Err(back) => {
-                    item = back;
-                    thread::yield_now();
-                }
-            }
-        }
-    }
-}
-
-/// Takes until closed and empty with the given style (0: `get`, 1:
-/// `get_timeout` retry, 2: `try_get` spin), marking each item done.
-fn consume(buffer: &SharedBuffer<u64>, style: u8) -> Vec<u64> {
-    let mut received = Vec::new();
-    loop {
-        let item = match style {
-            0 => match buffer.get() {
-                Ok(item) => item,
-                Err(_) => break,
-            },
-            1 => match buffer.get_timeout(Duration::from_micros(100)) {
-                Ok(item) => item,
-                Err(GetTimeoutError::Timeout) => continue,
-                Err(GetTimeoutError::Closed) => break,
-            },
-            _ => match buffer.try_get() {
-                Ok(item) => item,
-                Err(TryGetError::Empty) => {
-                    thread::yield_now();
-                    continue;
-                }
-                Err(TryGetError::Closed) => break,
-            },
-        };
-        received.push(item);
-        buffer
-            .task_done()
-            .expect("task_done with no unfinished task");
-    }
-    received
-}
+/// The timed styles' wait a try: short, so that timeouts race with
+/// notifications often.
+const RETRY: Duration = Duration::from_micros(100);
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
@@ -195,15 +145,15 @@ proptest! {
         consumers in 1usize..=6,
         capacity in 1usize..=4,
         per_producer in 0u64..=50,
-        put_styles in prop::collection::vec(0u8..3, 6),
-        get_styles in prop::collection::vec(0u8..3, 6),
+        put_styles in prop::collection::vec(prop::sample::select(&styles::PUT_STYLES[..]), 6),
+        get_styles in prop::collection::vec(prop::sample::select(&styles::GET_STYLES[..]), 6),
     ) {
         let buffer = SharedBuffer::new(capacity);
         let consumer_threads: Vec<_> = (0..consumers)
             .map(|c| {
                 let buffer = buffer.clone();
                 let style = get_styles[c];
-                thread::spawn(move || consume(&buffer, style))
+                thread::spawn(move || styles::consume(&buffer, style, RETRY))
             })
             .collect();
         let producer_threads: Vec<_> = (0..producers)
@@ -211,7 +161,7 @@ proptest! {
                 let buffer = buffer.clone();
                 let start = p as u64 * per_producer;
                 let style = put_styles[p];
-                thread::spawn(move || produce(&buffer, start..start + per_producer, style))
+                thread::spawn(move || styles::produce(&buffer, start..start + per_producer, style, RETRY))
             })
             .collect();
         delivered_exactly_once(&buffer, producer_threads, consumer_threads, producers, per_producer)?;

@@ -15,7 +15,11 @@
 use std::thread;
 use std::time::Duration;
 
-use prodcon::{GetTimeoutError, PutTimeoutError, SharedBuffer, TryGetError, TryPutError};
+#[path = "support/styles.rs"]
+mod styles;
+
+use prodcon::{SharedBuffer, TryGetError};
+use styles::{GET_STYLES, GetStyle, PUT_STYLES, PutStyle, consume, produce};
 
 const PRODUCERS: usize = 16;
 const CONSUMERS: usize = 16;
@@ -27,89 +31,11 @@ const MIXED_ITEMS: u64 = 2_000;
 /// notifications often.
 const RETRY_TIMEOUT: Duration = Duration::from_micros(200);
 
-/// How a producer puts its items.
-#[derive(Clone, Copy, Debug)]
-enum PutStyle {
-    Blocking,
-    TimeoutRetry,
-    TrySpin,
-}
-
-/// How a consumer takes items.
-#[derive(Clone, Copy, Debug)]
-enum GetStyle {
-    Blocking,
-    TimeoutRetry,
-    TrySpin,
-}
-
 /// The items producer `p` puts: a range disjoint from every other
 /// producer's, so the producer of an item is `item / items_per_producer`.
 fn range_of(producer: usize, items_per_producer: u64) -> std::ops::Range<u64> {
     let start = producer as u64 * items_per_producer;
     start..start + items_per_producer
-}
-
-fn produce(buffer: &SharedBuffer<u64>, items: std::ops::Range<u64>, style: PutStyle) {
-    for item in items {
-        match style {
-            PutStyle::Blocking => buffer.put(item).expect("closed while producing"),
-            PutStyle::TimeoutRetry => {
-                let mut item = item;
-                loop {
-                    match buffer.put_timeout(item, RETRY_TIMEOUT) {
-                        Ok(()) => break,
-                        Err(PutTimeoutError::Timeout(back)) => item = back,
-                        Err(PutTimeoutError::Closed(_)) => panic!("closed while producing"),
-                    }
-                }
-            }
-            PutStyle::TrySpin => {
-                let mut item = item;
-                loop {
-                    match buffer.try_put(item) {
-                        Ok(()) => break,
-                        Err(TryPutError::Full(back)) => {
-                            item = back;
-                            thread::yield_now();
-                        }
-                        Err(TryPutError::Closed(_)) => panic!("closed while producing"),
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Takes items until the buffer is closed and empty, marking each done.
-fn consume(buffer: &SharedBuffer<u64>, style: GetStyle) -> Vec<u64> {
-    let mut received = Vec::new();
-    loop {
-        let item = match style {
-            GetStyle::Blocking => match buffer.get() {
-                Ok(item) => item,
-                Err(_) => break,
-            },
-            GetStyle::TimeoutRetry => match buffer.get_timeout(RETRY_TIMEOUT) {
-                Ok(item) => item,
-                Err(GetTimeoutError::Timeout) => continue,
-                Err(GetTimeoutError::Closed) => break,
-            },
-            GetStyle::TrySpin => match buffer.try_get() {
-                Ok(item) => item,
-                Err(TryGetError::Empty) => {
-                    thread::yield_now();
-                    continue;
-                }
-                Err(TryGetError::Closed) => break,
-            },
-        };
-        received.push(item);
-        buffer
-            .task_done()
-            .expect("task_done with no unfinished task");
-    }
-    received
 }
 
 /// Runs one N:M round and checks exactly-once delivery and per-producer
@@ -125,14 +51,14 @@ fn run(
         .map(|c| {
             let buffer = buffer.clone();
             let style = get_style(c);
-            thread::spawn(move || consume(&buffer, style))
+            thread::spawn(move || consume(&buffer, style, RETRY_TIMEOUT))
         })
         .collect();
     let producers: Vec<_> = (0..PRODUCERS)
         .map(|p| {
             let buffer = buffer.clone();
             let (items, style) = (range_of(p, items_per_producer), put_style(p));
-            thread::spawn(move || produce(&buffer, items, style))
+            thread::spawn(move || produce(&buffer, items, style, RETRY_TIMEOUT))
         })
         .collect();
     for producer in producers {
@@ -202,21 +128,11 @@ fn all_blocking(capacity: usize) {
 /// Producers and consumers cycle through the three call styles, so every
 /// pair of styles meets on the buffer.
 fn mixed(capacity: usize) {
-    const PUTS: [PutStyle; 3] = [
-        PutStyle::Blocking,
-        PutStyle::TimeoutRetry,
-        PutStyle::TrySpin,
-    ];
-    const GETS: [GetStyle; 3] = [
-        GetStyle::Blocking,
-        GetStyle::TimeoutRetry,
-        GetStyle::TrySpin,
-    ];
     run(
         capacity,
         MIXED_ITEMS,
-        |p| PUTS[p % 3],
-        |c| GETS[(c + 1) % 3],
+        |p| PUT_STYLES[p % 3],
+        |c| GET_STYLES[(c + 1) % 3],
     );
 }
 
