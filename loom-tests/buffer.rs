@@ -32,16 +32,14 @@ model! {
     ///   consuming, capacity 1.
     /// - loom, preemption bound 3 (bound 4 in the third tier,
     ///   `loom-tests/deep.rs`): the same with 2 items each (more items
-    ///   than room, both producers refilling; exhaustive: unfinished after
-    ///   an hour on a shared machine, and after 55 minutes and 122.9 M
-    ///   executions on the current code, VERIFICATION.md).
+    ///   than room, both producers refilling; its exhaustive search runs
+    ///   outside CI, `loom-tests/resumable.rs`, and has not finished).
     /// - loom, exhaustive: the main thread puts 1 item and closes, 2
     ///   consumer threads, capacity 1 (the close races both consumers).
-    /// - loom, preemption bound 4 (exhaustive: unfinished after an hour on
-    ///   a shared machine, and after an hour and 153.6 M executions on
-    ///   the current code; bound 6 in the third tier): the
-    ///   main thread puts 2 items and closes, 2 consumer threads, capacity
-    ///   1.
+    /// - loom, preemption bound 4 (bound 6 in the third tier; exhaustive
+    ///   outside CI, 299,983,275 executions in about 74 minutes of one
+    ///   core, `loom-tests/resumable.rs`): the main thread puts 2 items and
+    ///   closes, 2 consumer threads, capacity 1.
     /// - loom, preemption bound 4 (bound 5 also passes, in about 40 s): 2
     ///   producers × 1 item, 1 consumer thread, the main thread joining the
     ///   producers and closing, capacity 1.

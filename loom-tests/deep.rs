@@ -7,9 +7,9 @@
 //! functions, with the same arguments, are explored exhaustively (the
 //! pipeline's graceful timeout, four threads, at a deeper bound). Only searches
 //! measured to finish are here (each takes minutes); the two 3-thread
-//! `exactly_once` configurations whose exhaustive searches do not finish
-//! run here at deeper bounds than the first tier's, and VERIFICATION.md
-//! lists them. A plain
+//! `exactly_once` configurations whose exhaustive searches take an hour
+//! or more (`loom-tests/resumable.rs`) run here at deeper bounds than the
+//! first tier's, and VERIFICATION.md lists them. A plain
 //! `cargo test` does not run this target (`test = false` in Cargo.toml); CI
 //! runs it by name:
 //!
@@ -96,16 +96,18 @@ model! {
     /// `buffer::exactly_once(Threads(2), Main, 1, 2)` (first tier: bound
     /// 3): 2 producers × 2 items refilling a buffer of capacity 1, the main
     /// thread taking every item; three threads, bounded here too (its
-    /// exhaustive search did not finish, VERIFICATION.md), at 4. 3,410,298
-    /// executions, 82 s.
+    /// exhaustive search runs outside CI and has not finished,
+    /// VERIFICATION.md), at 4. 3,410,298 executions, 82 s.
     exactly_once_producers_refill = scenarios::exactly_once::<SharedBuffer<u32>> {
         loom: bound(4) with (Threads(2), Main, 1, 2);
     }
 
     /// `buffer::exactly_once(Main, Threads(2), 1, 2)` (first tier: bound
     /// 4): the main thread puts 2 items into a buffer of capacity 1 and
-    /// closes, 2 consumers; three threads, bounded here too (its exhaustive
-    /// search did not finish), at 6. 9,491,161 executions, 212 s.
+    /// closes, 2 consumers; three threads, bounded here at 6 (9,491,161
+    /// executions, 212 s): its exhaustive search, 299,983,275 executions
+    /// and over an hour of one core, runs outside CI
+    /// (`loom-tests/resumable.rs`).
     exactly_once_close_races_consumers = scenarios::exactly_once::<SharedBuffer<u32>> {
         loom: bound(6) with (Main, Threads(2), 1, 2);
     }
