@@ -75,9 +75,8 @@ model! {
     /// `timeouts::spurious_wakeups_do_not_end_a_get(1, true)` (first tier:
     /// bound 5): 2 getters wait on an empty buffer of capacity 1, the main
     /// thread wakes every waiter spuriously once and puts 2; three
-    /// threads. 42,225,159 executions: 781 s in the fresh-clone CI run of
-    /// 2026-12-04, 1,148 s with other work on the machine (5.77 M before
-    /// the per-side counters).
+    /// threads. 42,225,159 executions (5.77 M before the per-side
+    /// counters; its time is in VERIFICATION.md).
     spurious_wakeups_do_not_end_a_get = scenarios::consumers_wait_on_empty::<SharedBuffer<u32>> {
         loom: exhaustive with (1, true);
     }
@@ -97,7 +96,7 @@ model! {
     /// 3): 2 producers × 2 items refilling a buffer of capacity 1, the main
     /// thread taking every item; three threads, bounded here too (its
     /// exhaustive search runs outside CI and has not finished,
-    /// VERIFICATION.md), at 4. 3,410,298 executions, 82 s.
+    /// VERIFICATION.md), at 4. 3,410,298 executions.
     exactly_once_producers_refill = scenarios::exactly_once::<SharedBuffer<u32>> {
         loom: bound(4) with (Threads(2), Main, 1, 2);
     }
@@ -105,7 +104,7 @@ model! {
     /// `buffer::exactly_once(Main, Threads(2), 1, 2)` (first tier: bound
     /// 4): the main thread puts 2 items into a buffer of capacity 1 and
     /// closes, 2 consumers; three threads, bounded here at 6 (9,491,161
-    /// executions, 212 s): its exhaustive search, 299,983,275 executions
+    /// executions): its exhaustive search, 299,983,275 executions
     /// and over an hour of one core, runs outside CI
     /// (`loom-tests/resumable.rs`).
     exactly_once_close_races_consumers = scenarios::exactly_once::<SharedBuffer<u32>> {
