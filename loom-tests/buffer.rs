@@ -32,8 +32,9 @@ model! {
     ///   consuming, capacity 1.
     /// - loom, preemption bound 3 (bound 4 in the third tier,
     ///   `loom-tests/deep.rs`): the same with 2 items each (more items
-    ///   than room, both producers refilling; its exhaustive search runs
-    ///   outside CI, `loom-tests/resumable.rs`, and has not finished).
+    ///   than room, both producers refilling; its exhaustive search,
+    ///   `loom-tests/resumable.rs`, has not finished and is estimated at
+    ///   over 10^11 executions, VERIFICATION.md).
     /// - loom, exhaustive: the main thread puts 1 item and closes, 2
     ///   consumer threads, capacity 1 (the close races both consumers).
     /// - loom, preemption bound 4 (bound 6 in the third tier; exhaustive

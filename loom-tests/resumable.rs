@@ -5,7 +5,9 @@
 //! tiers explore under a preemption bound (`loom-tests/buffer.rs`,
 //! `loom-tests/deep.rs`). Here each is explored without a bound, by
 //! segments (`close_races_consumers` finished: 299,983,275 executions, its
-//! ledger in `loom-tests/searches/`):
+//! ledger in `loom-tests/searches/`; `producers_refill` is estimated at
+//! over 10^11 executions, weeks of one core, by
+//! `scripts/search_estimate.py`, and has not finished):
 //!
 //! ```text
 //! RUSTFLAGS="--cfg loom" cargo test --features loom-checkpoint \
