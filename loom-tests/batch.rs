@@ -4,8 +4,9 @@
 //! Each property is declared once (see `tests/support/harness.rs`) and
 //! compiles, in the `models` target (`batch::`), to a loom model under
 //! `RUSTFLAGS="--cfg loom"` and to a shuttle test under
-//! `RUSTFLAGS="--cfg shuttle"`, with the bounds and schedules given (loom
-//! executions in `--release`; see them with `-- --nocapture`). The
+//! `RUSTFLAGS="--cfg shuttle"`, with the bounds and schedules given (loom's
+//! executions are printed with `-- --nocapture` and listed in
+//! VERIFICATION.md). The
 //! scenarios are the batch ones at the end of
 //! `tests/support/scenarios.rs`.
 #![cfg(any(loom, shuttle))]
@@ -15,8 +16,8 @@ use crate::support::scenarios;
 
 model! {
     /// A `put_many` of 2 items wakes both getters blocked in `get_many(1)`
-    /// on an empty buffer — no close rescues a sleeper. loom, exhaustive
-    /// (3,753 executions); shuttle, random 2 000 and PCT depth 3 1 000.
+    /// on an empty buffer — no close rescues a sleeper. loom, exhaustive;
+    /// shuttle, random 2 000 and PCT depth 3 1 000.
     put_many_wakes_every_getter_it_fills = scenarios::put_many_wakes_every_getter_it_fills {
         loom: exhaustive with (false);
         shuttle: random(2_000), pct(1_000, 3) with (false);
@@ -24,7 +25,7 @@ model! {
 
     /// The same, with a spurious wakeup of every waiter at a point the
     /// checker chooses: `get_many` waits again instead of returning an
-    /// empty batch. loom, exhaustive (68,716 executions); shuttle, random
+    /// empty batch. loom, exhaustive; shuttle, random
     /// 2 000 and PCT depth 3 1 000.
     get_many_survives_a_spurious_wakeup = scenarios::put_many_wakes_every_getter_it_fills {
         loom: exhaustive with (true);
@@ -33,7 +34,7 @@ model! {
 
     /// A `get_many` that frees 2 slots wakes both putters blocked on the
     /// full buffer (capacity 2) — no close rescues a sleeper. loom,
-    /// exhaustive (4,650 executions); shuttle, random 2 000 and PCT depth 3
+    /// exhaustive; shuttle, random 2 000 and PCT depth 3
     /// 1 000.
     get_many_wakes_every_putter_it_makes_room_for =
         scenarios::get_many_wakes_every_putter_it_makes_room_for {
@@ -44,8 +45,8 @@ model! {
     /// `close` racing a `put_many` of 3 items into capacity 1 and a
     /// `get_many(2)`: every waiter wakes, the items handed back are the
     /// batch's tail in order, and each item is delivered, handed back or
-    /// left for a drain — exactly one. loom, exhaustive (125,451
-    /// executions); shuttle, random 2 000 and PCT depth 3 1 000.
+    /// left for a drain — exactly one. loom, exhaustive; shuttle, random
+    /// 2 000 and PCT depth 3 1 000.
     close_races_put_many = scenarios::close_races_put_many {
         loom: exhaustive with ();
         shuttle: random(2_000), pct(1_000, 3) with ();
@@ -53,7 +54,7 @@ model! {
 
     /// Each item of a `put_many` is one task: `join` returns only after a
     /// `task_done` per item taken with `get_many`, and never hangs. loom,
-    /// exhaustive (258 executions); shuttle, random 2 000 and PCT depth 3
+    /// exhaustive; shuttle, random 2 000 and PCT depth 3
     /// 1 000.
     join_waits_for_put_many_tasks = scenarios::join_waits_for_put_many_tasks {
         loom: exhaustive with ();
@@ -65,10 +66,10 @@ model! {
     /// order (with one of each: FIFO). Arguments: producers, consumers,
     /// capacity, items per producer, the consumers' `get_many` maximum.
     ///
-    /// - loom, exhaustive (326,187 executions): 1 producer putting 5 items
+    /// - loom, exhaustive: 1 producer putting 5 items
     ///   with one `put_many` into capacity 2 (it waits for room), 1
     ///   consumer, `get_many(2)`.
-    /// - loom, preemption bound 3 (165,148 executions): 2 producers × 2
+    /// - loom, preemption bound 3: 2 producers × 2
     ///   items, 1 consumer, capacity 1, `get_many(2)`.
     /// - shuttle: 1 producer × 20 items, 1 consumer, capacity 3,
     ///   `get_many(4)`; 3 producers × 6 items, 3 consumers, capacity 2,

@@ -33,15 +33,15 @@ model! {
     /// - loom, preemption bound 3 (bound 4 in the third tier,
     ///   `loom-tests/deep.rs`): the same with 2 items each (more items
     ///   than room, both producers refilling; its exhaustive search,
-    ///   `loom-tests/resumable.rs`, has not finished and is estimated at
-    ///   over 10^11 executions, VERIFICATION.md).
+    ///   `loom-tests/resumable.rs`, has not finished: VERIFICATION.md).
     /// - loom, exhaustive: the main thread puts 1 item and closes, 2
     ///   consumer threads, capacity 1 (the close races both consumers).
     /// - loom, preemption bound 4 (bound 6 in the third tier; exhaustive
-    ///   outside CI, 299,983,275 executions in about 74 minutes of one
+    ///   outside CI, 101,531,622 executions in about 20 minutes of one
     ///   core, `loom-tests/resumable.rs`): the main thread puts 2 items and
     ///   closes, 2 consumer threads, capacity 1.
-    /// - loom, preemption bound 4 (bound 5 also passes, in about 40 s): 2
+    /// - loom, preemption bound 4 (bound 5 also passed, on the
+    ///   code before the per-side counters): 2
     ///   producers × 1 item, 1 consumer thread, the main thread joining the
     ///   producers and closing, capacity 1.
     /// - shuttle: 4 producers × 3 items, 4 consumers, capacity 1 (random
@@ -83,7 +83,7 @@ model! {
     /// counters, where a woken putter passed the wakeup on.) Argument:
     /// capacity.
     ///
-    /// - loom, preemption bound 4: capacity 2 (exhaustive, 52,975,871
+    /// - loom, preemption bound 4: capacity 2 (exhaustive, 18,579,598
     ///   executions, in the third tier, `loom-tests/deep.rs`).
     /// - shuttle: capacity 2 and 3, random 5 000 and PCT depth 3 5 000
     ///   each.
@@ -129,7 +129,7 @@ model! {
     /// joiner threads (besides the main thread), capacity, items per
     /// producer.
     ///
-    /// - loom, exhaustive (208,762 executions, a few seconds): the main
+    /// - loom, exhaustive: the main
     ///   thread puts 2 items and joins, a worker gets and marks both done,
     ///   a second thread joins too, capacity 2.
     /// - shuttle: 2 producers × 3 items, 3 workers getting until closed, 2

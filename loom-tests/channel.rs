@@ -14,8 +14,8 @@
 //! then, with one mutation switch of `prodcon::model::Fault` turned on at
 //! its real place in `src/channel.rs`, is rejected for the expected reason
 //! — with the same bound or schedule. Each doc comment gives the bound (or
-//! says exhaustive) and the executions loom explored in `--release` (the
-//! count does not depend on the build).
+//! says exhaustive); the executions loom explores are printed with
+//! `-- --nocapture`.
 #![cfg(any(loom, shuttle))]
 
 use crate::support::channel::*;
@@ -49,8 +49,7 @@ rejects! {
     /// `Fault::SenderDropSkipsClose`: the receivers never see the end, a
     /// deadlock.
     ///
-    /// - loom, exhaustive: [`last_sender_drop_races_blocked_recvs`],
-    ///   1,019,826 executions with every switch off (about 20 s).
+    /// - loom, exhaustive: [`last_sender_drop_races_blocked_recvs`].
     /// - shuttle, PCT depth 3, 1 000: [`senders_close_by_dropping`] at
     ///   4 × 4, capacity 1.
     catches_a_sender_drop_that_skips_the_close = SenderDropSkipsClose, "deadlock" {
@@ -60,7 +59,7 @@ rejects! {
 
     /// `Fault::SenderDropSkipsClose` on
     /// [`last_sender_drop_races_a_blocked_recv`], the smallest form of the
-    /// race: a deadlock. loom, exhaustive: 82 executions.
+    /// race: a deadlock. loom, exhaustive.
     catches_a_sender_drop_that_skips_the_close_exhaustive = SenderDropSkipsClose, "deadlock" {
         loom: exhaustive => last_sender_drop_races_a_blocked_recv();
     }
@@ -68,8 +67,7 @@ rejects! {
     /// `Fault::ReceiverDropSkipsClose`: a sender blocked on the full buffer
     /// is never woken, a deadlock.
     ///
-    /// - loom, exhaustive: [`last_receiver_drop_races_a_blocked_send`], 748
-    ///   executions.
+    /// - loom, exhaustive: [`last_receiver_drop_races_a_blocked_send`].
     /// - shuttle, PCT depth 3, 1 000: [`receivers_leave_early`] at 4 × 4,
     ///   capacity 1.
     catches_a_receiver_drop_that_skips_the_close = ReceiverDropSkipsClose, "deadlock" {
@@ -80,9 +78,8 @@ rejects! {
     /// `Fault::HandleCountOffByOne`: a first drop closes the buffer while
     /// senders are alive, an early close.
     ///
-    /// - loom, preemption bound 4: [`clone_races_drop`], 30,944 executions
-    ///   (the clean run exhaustive, 14 M executions, is in the third tier,
-    ///   `loom-tests/deep.rs`).
+    /// - loom, preemption bound 4: [`clone_races_drop`] (the clean
+    ///   run exhaustive is in the third tier, `loom-tests/deep.rs`).
     /// - shuttle, random 1 000: [`senders_close_by_dropping`] at 4 × 4,
     ///   capacity 1 (the main thread's drops close it).
     catches_a_handle_count_off_by_one = HandleCountOffByOne, "early close" {
@@ -95,9 +92,8 @@ rejects! {
     /// count before either stores it loses the close, and the receivers
     /// never see the end, a deadlock.
     ///
-    /// - loom, preemption bound 4: [`concurrent_sender_drops`], 22,070
-    ///   executions (the clean run exhaustive, 11 M executions, is in the
-    ///   third tier, `loom-tests/deep.rs`).
+    /// - loom, preemption bound 4: [`concurrent_sender_drops`] (the
+    ///   clean run exhaustive is in the third tier, `loom-tests/deep.rs`).
     /// - shuttle, PCT depth 3, 1 000: [`senders_close_by_dropping`] at
     ///   4 × 4, capacity 1 (every handle made up front, so only drops race).
     catches_a_racy_handle_count = HandleCountRace, "deadlock" {
@@ -106,9 +102,8 @@ rejects! {
     }
 
     /// `Fault::HandleCountRace` on [`two_last_sender_drops_race`], the count
-    /// race alone: a deadlock. loom, exhaustive: 681 executions; shuttle,
-    /// depth-first over every schedule: 449,567 executions with every
-    /// switch off, caught in execution 3.
+    /// race alone: a deadlock. loom, exhaustive; shuttle, depth-first over
+    /// every schedule (VERIFICATION.md has the executions).
     catches_a_racy_handle_count_exhaustive = HandleCountRace, "deadlock" {
         loom: exhaustive => two_last_sender_drops_race();
         shuttle: dfs() => two_last_sender_drops_race();

@@ -12,8 +12,8 @@
 //! loom, at the small sizes it can search: two threads of two calls each,
 //! capacity 1 or 2, fixed scripts. No timed calls there: without the model
 //! timer a timed wait never times out, and with it the search grows past
-//! these sizes. Each loom model's bound and the number of executions it
-//! explores are in its doc comment (measured with `-- --nocapture`);
+//! these sizes. Each loom model's bound is in its doc comment (the
+//! executions it explores are printed with `-- --nocapture`);
 //! "exhaustive" means no preemption bound.
 //!
 //! shuttle, at 3 producers × 3 consumers and 4 × 4 (plus a closer thread),
@@ -68,19 +68,18 @@ fn real_history(capacity: usize, scripts: Vec<Vec<Op>>) {
 
 model! {
     /// Blocking puts against a get and a try_get, capacity 1 (the second
-    /// put waits for the get). loom, exhaustive: 227,268 executions.
+    /// put waits for the get). loom, exhaustive.
     put_put_against_get_try_get = real_history {
         loom: exhaustive with (1, vec![vec![Op::Put(1), Op::Put(2)], vec![Op::Get, Op::TryGet]]);
     }
 
-    /// A close racing a blocked get and a len. loom, exhaustive: 89,901
-    /// executions.
+    /// A close racing a blocked get and a len. loom, exhaustive.
     close_against_get_and_len = real_history {
         loom: exhaustive with (1, vec![vec![Op::TryPut(1), Op::Close], vec![Op::Get, Op::Len]]);
     }
 
     /// A put_many of three items through capacity 2 against two
-    /// get_many(2). loom, exhaustive: 41,232 executions.
+    /// get_many(2). loom, exhaustive.
     put_many_against_get_many = real_history {
         loom: exhaustive with (
             2,
@@ -88,8 +87,7 @@ model! {
         );
     }
 
-    /// drain and is_empty against a put and a try_put. loom, exhaustive:
-    /// 15,081 executions.
+    /// drain and is_empty against a put and a try_put. loom, exhaustive.
     drain_against_puts = real_history {
         loom: exhaustive with (2, vec![vec![Op::Put(1), Op::Drain], vec![Op::TryPut(2), Op::IsEmpty]]);
     }

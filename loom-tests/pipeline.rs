@@ -54,7 +54,7 @@ model! {
 
     /// Graceful drain, as `pill_drain`, with two consumers (loom only; the
     /// shuttle runs of `pill_drain` have four and five): 1 producer × 2
-    /// items, capacity 1, preemption bound 3, 767,526 executions. It has
+    /// items, capacity 1, preemption bound 3, 504,823 executions. It has
     /// its own test so that the harness runs it beside another model.
     pill_drain_two_consumers = pipeline::graceful_drain::<Real> {
         loom: bound(3) with (1, 1, 2, &[Collect, Collect]);

@@ -20,9 +20,8 @@ model! {
     /// producers, items per producer, handler consumers.
     ///
     /// - loom, 1 producer × 2 items, capacity 1: 1 consumer (threads: main
-    ///   (drops), producer, consumer), exhaustive (1,261,855 executions,
-    ///   about a minute); 2 consumers, preemption bound 3 (77,042
-    ///   executions, about 5 s).
+    ///   (drops), producer, consumer), exhaustive; 2 consumers,
+    ///   preemption bound 3.
     /// - shuttle, 4 producers × 5 items, 4 consumers, capacity 1 and 3:
     ///   random 1 000 and PCT depth 3, 1 000, per capacity.
     drop_conserves_items = scenarios::drop_conserves_items {
@@ -39,9 +38,9 @@ model! {
     ///
     /// - loom, 1 producer × 2 items, 1 handler consumer, capacity 1
     ///   (threads: main (shuts down), producer, consumer, timer),
-    ///   preemption bound 2 (108,507 executions, about 8 s); bound 3 in
-    ///   the third tier, `loom-tests/deep.rs` (4,373,958 executions,
-    ///   minutes, which the first tier's five minutes cannot hold).
+    ///   preemption bound 2; bound 3 in the third tier,
+    ///   `loom-tests/deep.rs` (2,647,894 executions, minutes: longer than
+    ///   the whole first tier).
     /// - shuttle, 3 producers × 4 items, 3 handler consumers, capacity 2,
     ///   and the loom configuration: random 1 000 and PCT depth 3, 1 000,
     ///   each. The large one almost never drains before the timer fires

@@ -4,10 +4,10 @@
 //! The two 3-thread `exactly_once` configurations that the first and third
 //! tiers explore under a preemption bound (`loom-tests/buffer.rs`,
 //! `loom-tests/deep.rs`). Here each is explored without a bound, by
-//! segments (`close_races_consumers` finished: 299,983,275 executions, its
-//! ledger in `loom-tests/searches/`; `producers_refill` is estimated at
-//! over 10^11 executions, weeks of one core, by
-//! `scripts/search_estimate.py`, and has not finished):
+//! segments (`close_races_consumers` finished: 101,531,622 executions, its
+//! ledger in `loom-tests/searches/`; `producers_refill` has not finished,
+//! and `scripts/search_estimate.py` puts it at billions of executions,
+//! VERIFICATION.md):
 //!
 //! ```text
 //! RUSTFLAGS="--cfg loom" cargo test --features loom-checkpoint \

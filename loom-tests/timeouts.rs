@@ -94,8 +94,8 @@ model! {
     /// getters waiting on an empty buffer of capacity 1, each taking
     /// exactly one item, while the main thread wakes every waiter
     /// spuriously once and puts 2 items. Three threads: loom, preemption
-    /// bound 5 here, exhaustive in the third tier (`models_deep`: 42.2 M
-    /// executions, 13 minutes in CI).
+    /// bound 5 here, exhaustive in the third tier (`models_deep`: 6.9 M
+    /// executions, about 2 minutes).
     spurious_wakeups_do_not_end_a_get = scenarios::consumers_wait_on_empty::<Buffer> {
         loom: bound(5) with (1, true);
     }

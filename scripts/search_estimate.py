@@ -18,9 +18,9 @@ ledger beside the place) over that fraction.
 It is a rough figure, and it errs low: loom's partial-order reduction
 adds alternatives (`Skip` becomes `Pending`) as the search goes, so
 `total_i` grows, and the early alternatives of a branch point are often
-the small ones. On the one search that finished, the consumers' (299,983,275
-executions), its place at 15.2 M executions gave 25.5 % explored, a
-size of 60 M: five times too small. Python 3 standard library only.
+the small ones. On the consumers' search of the code of 2026-12-04,
+which finished at 299,983,275 executions, its place at 15.2 M executions
+gave 25.5 % explored, a size of 60 M: five times too small. Python 3 standard library only.
 """
 
 from __future__ import annotations

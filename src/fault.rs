@@ -60,24 +60,27 @@ pub enum Fault {
     /// returned on an open, empty buffer".
     GetIfNotWhile,
     /// A thread about to park does not take its last look (`wait.rs`,
-    /// `Shared::block`): it parks without marking and reading the counter
-    /// it waits on, so an advance that came after its look under the lock,
-    /// and saw no mark, is missed. Reported as a deadlock.
+    /// `Shared::block`): it parks without marking the other side's lane
+    /// and looking at its count there, so an advance that came after its
+    /// look under its own lock, and saw no mark, is missed; and no later
+    /// advance is told to wake it. Reported as a deadlock.
     ParkWithoutLastLook,
     /// The advance that frees slots wakes one putter whatever it freed
     /// (`lanes.rs`, `Shared::finish_get`): a `get_many` that empties a full
     /// buffer wakes one of the putters it made room for, and the others
     /// sleep next to room. Reported as a deadlock.
     WakePuttersAssumesOneItem,
-    /// A putter looks for a getter's mark before it publishes its item
-    /// (`lanes.rs`, `Shared::publish`): a getter that marks and looks in
-    /// between sees no item and parks, and the putter has already decided
-    /// that nobody sleeps. Reported as a deadlock.
-    PutLooksBeforePublishing,
-    /// A getter looks for a putter's mark before it publishes the slot it
-    /// freed (`lanes.rs`, `Shared::publish`): the putter's side of
-    /// [`Fault::PutLooksBeforePublishing`]. Reported as a deadlock.
-    GetLooksBeforePublishing,
+    /// A getter about to park sets its mark in the put lane without its
+    /// last look there (`wait.rs`, `Shared::block`): it parks on what it
+    /// saw under its own lock, and a put that came in between, before the
+    /// mark, woke nobody. Reported as a deadlock.
+    GetterMarksWithoutLooking,
+    /// A putter about to park sets its mark in the get lane without its
+    /// last look there (`wait.rs`, `Shared::block`): the putter's side of
+    /// [`Fault::GetterMarksWithoutLooking`], a get that freed a slot while
+    /// the putter had let go of its lock to take both is missed.
+    /// Reported as a deadlock.
+    PutterMarksWithoutLooking,
     /// Refill swaps the two lanes' queues even when the get lane still
     /// holds items (`lanes.rs`, `Shared::refill`, reached by a `get_many`
     /// that wants more than the get lane holds): the older items go
@@ -97,9 +100,9 @@ pub enum Fault {
     SpinSkipsRecheck,
     /// A putter wakes the getters with the put lock still held (`lanes.rs`,
     /// `Shared::finish_put`): put lock, then get lock, against the order that
-    /// refill keeps (take, then put). A getter refilling at that moment
-    /// and the putter each wait for the other's lock. Reported as a
-    /// deadlock.
+    /// refill and the last look keep (get, then put). A getter refilling
+    /// at that moment and the putter each wait for the other's lock.
+    /// Reported as a deadlock.
     WakeGettersUnderPutLock,
     /// `get` checks the closed flag before it looks for items (`lanes.rs`,
     /// `Shared::get`): after a close, getters return "closed" while items
@@ -195,8 +198,8 @@ impl Fault {
         Fault::GetIfNotWhile,
         Fault::ParkWithoutLastLook,
         Fault::WakePuttersAssumesOneItem,
-        Fault::PutLooksBeforePublishing,
-        Fault::GetLooksBeforePublishing,
+        Fault::GetterMarksWithoutLooking,
+        Fault::PutterMarksWithoutLooking,
         Fault::RefillSwapsNonEmpty,
         Fault::WaiterNotCounted,
         Fault::SpinSkipsRecheck,

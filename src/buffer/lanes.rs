@@ -31,14 +31,17 @@ use crate::sync::{Condvar, Instant, Mutex, MutexGuard};
 /// counter's cache line, and reads the getters' only when its last view of
 /// it says "full" (a get, symmetrically, when its view says "empty").
 ///
-/// A thread about to park sets the *mark*, the lowest bit of the counter
-/// it waits on (getters mark `pushed`, putters `popped`), with one
-/// `fetch_or` that also reads that counter; the other side's advance is a
-/// `fetch_add` that also reads the mark. Both are read-modify-writes of one
-/// atomic, so one of them comes first: either the advance sees the mark
-/// and wakes the sleeper's side, or the sleeper sees the advance and does
-/// not park. No fence and no `SeqCst` store→load pattern is involved,
-/// which loom models exactly.
+/// A thread about to park sets the *mark* of the side it waits for, a
+/// flag in that side's lane ([`Lane::waited_on`]: getters mark the put
+/// lane, putters the get lane), holding both locks (get, then put), after
+/// one last look at that side's count there. The other side reads the
+/// flag when it advances, under its own lock, which it holds for the item
+/// anyway. The two are ordered by that lock: either the advance comes
+/// first and the last look sees it (the thread does not park), or the
+/// mark does and the advance sees it and wakes the sleeper's side. So an
+/// advance is a plain store of the counter, and a put or a get pays for
+/// no atomic read-modify-write besides its lock's own; no fence and no
+/// store→load pattern on atomics is involved, which loom models exactly.
 pub(super) struct Shared<T> {
     /// The newest items. Putters wait on `putters` with its lock.
     pub(super) put_lane: Padded<Mutex<Lane<T>>>,
@@ -48,13 +51,13 @@ pub(super) struct Shared<T> {
     pub(super) putters: Condvar,
     /// Getters wait here for an item (or for the close).
     pub(super) getters: Condvar,
-    /// Items ever put, in steps of [`ONE`], with [`MARKED`] set while a
-    /// getter may sleep. Advanced only with the put lock held, after the
+    /// Items ever put. Advanced only with the put lock held, after the
     /// items are in the put lane, so an item it counts is in one of the
-    /// two lanes or already taken.
+    /// two lanes or already taken. Read without that lock only as a hint
+    /// (a getter's view, a spinner): every decision it leads to is made
+    /// again under the locks.
     pub(super) pushed: Padded<AtomicUsize>,
-    /// Items ever taken (by a get or a drain), in steps of [`ONE`], with
-    /// [`MARKED`] set while a putter may sleep. Advanced only with the get
+    /// Items ever taken (by a get or a drain). Advanced only with the get
     /// lock held, after the items left the get lane, so the room it shows
     /// is there.
     pub(super) popped: Padded<AtomicUsize>,
@@ -73,12 +76,12 @@ pub(super) struct Shared<T> {
 pub(super) struct Lane<T> {
     pub(super) items: VecDeque<T>,
     /// This side's counter (`pushed` for the put lane, `popped` for the get
-    /// lane) without its mark: the atomic is advanced only by the holder of
-    /// this lock, so this copy is exact and costs no atomic read.
+    /// lane): the atomic is advanced only by the holder of this lock, so
+    /// this copy is exact and costs no atomic read.
     pub(super) own: usize,
-    /// The other side's counter (without its mark) as this side last read
-    /// it: never ahead of the real one, so the room (or the items) it shows
-    /// is there. Read afresh only when it shows none.
+    /// The other side's counter as this side last read it: never ahead of
+    /// the real one, so the room (or the items) it shows is there. Read
+    /// afresh only when it shows none.
     pub(super) seen: usize,
     /// Threads blocked on this side's condition variable: notifications
     /// are sent only when someone is there to receive them.
@@ -88,9 +91,19 @@ pub(super) struct Lane<T> {
     /// between being woken and retaking the lock, so `waiting - woken` is
     /// at least the number asleep.
     pub(super) woken: usize,
-    /// Whether this side's mark is set (only this lock's holder changes
-    /// it): set exactly while some waiter has not been sent a wakeup.
+    /// Whether this side's mark is set in the other lane (its
+    /// `waited_on`): a copy, exact because both change together with
+    /// both locks held. Set while some waiter of this side has not been
+    /// sent a wakeup; the getters' mark is cleared as soon as none is
+    /// left, the putters' may stay set until the next get that finds it
+    /// (clearing it from a putter's side would take the get lock after
+    /// the put lock).
     pub(super) marked: bool,
+    /// The other side's mark: some thread of the other side may be asleep
+    /// waiting for this side's counter to move, and has not been sent a
+    /// wakeup. Set and cleared with both locks held; read by this side's
+    /// advances under this lock alone.
+    pub(super) waited_on: bool,
     /// Whether the buffer is closed, as this lane's lock holder sees it:
     /// `close` sets it in both lanes, holding both locks.
     pub(super) closed: bool,
@@ -117,6 +130,7 @@ impl<T> Lane<T> {
             waiting: 0,
             woken: 0,
             marked: false,
+            waited_on: false,
             closed: false,
             unfinished: 0,
             joiners: 0,
@@ -139,32 +153,21 @@ impl<T> Deref for Padded<T> {
     }
 }
 
-/// One item in [`Shared::pushed`] and [`Shared::popped`]: the lowest bit
-/// is the mark.
-pub(super) const ONE: usize = 2;
-
-/// The bit of a counter that says "someone waiting for this counter to
-/// move may be asleep and has not been sent a wakeup": set by a thread
-/// about to park (unless already set), cleared once every waiter of its
-/// side has been sent a wakeup or has stopped waiting, both with that
-/// side's lock held (the lane's `marked` mirrors it there).
-pub(super) const MARKED: usize = 1;
-
 /// Items between two counter values (`from` not after `to`), counters
 /// wrapping around as `usize` does.
 pub(super) fn between(from: usize, to: usize) -> usize {
-    to.wrapping_sub(from) / ONE
+    to.wrapping_sub(from)
 }
 
-/// The ordering of the counters' advances. What a counter promises to the
-/// two sides rests on the locks under which it is advanced and on the
-/// modification order of the one atomic (see [`MARKED`]), for which
-/// acquire and release would do. `SeqCst` is for [`Shared::len`], which
-/// reads both counters with no lock: with every advance and its reads in
-/// one total order, two `len` callers cannot see a put and a concurrent
-/// get in opposite orders. It costs what `AcqRel` does for a
-/// read-modify-write on x86-64 and AArch64.
-const RMW: Ordering = Ordering::SeqCst;
+/// Wakeups decided under the locks, sent once they are released.
+#[must_use]
+struct Wakeups {
+    /// How many waiters to notify.
+    count: usize,
+    /// Whether that is every waiter not yet sent a wakeup (one
+    /// `notify_all` then, instead of `count` calls of `notify_one`).
+    all: bool,
+}
 
 impl<T> Shared<T> {
     pub(super) fn new(capacity: usize) -> Self {
@@ -205,53 +208,79 @@ impl<T> Shared<T> {
         }
     }
 
-    /// Wakes as many of `side`'s waiters as `n` items (or free slots) can
-    /// serve, after an advance that found `side`'s mark set, taking that
-    /// side's lock to read how many wait and have not been sent a wakeup
-    /// (none, if they left or were woken since the mark was read). Clears
-    /// the mark when it has woken them all, so that later advances do not
-    /// take this lock for waiters already on their way. Called with no
-    /// lock held of the other side (that would break the lock order).
-    pub(super) fn wake_side(&self, side: Side, n: usize) {
-        let mut lane = self.lane(side);
+    /// With both locks held: decides to wake as many of `sleepers`' waiters
+    /// (one lane) as `n` items (or free slots) can serve, among those not
+    /// sent a wakeup yet, after an advance of the other lane (`awaited`)
+    /// that found its mark set. Clears the mark once every waiter has been
+    /// sent one, so that later advances do not take the locks again for
+    /// waiters already on their way. The caller sends the wakeups
+    /// ([`notify`](Self::notify)) once it has released the locks.
+    fn send_wakeups(sleepers: &mut Lane<T>, awaited: &mut Lane<T>, n: usize) -> Wakeups {
         // Waiters not sent a wakeup yet: at least those asleep.
-        let unwoken = lane.waiting.saturating_sub(lane.woken);
-        let k = n.min(unwoken);
-        lane.woken += k;
-        self.settle_mark(side, &mut lane);
-        drop(lane);
-        if k == 0 {
+        let unwoken = sleepers.waiting.saturating_sub(sleepers.woken);
+        let count = n.min(unwoken);
+        sleepers.woken += count;
+        if sleepers.waiting <= sleepers.woken {
+            sleepers.marked = false;
+            awaited.waited_on = false;
+        }
+        Wakeups {
+            count,
+            all: count == unwoken,
+        }
+    }
+
+    /// Sends the wakeups decided by [`send_wakeups`](Self::send_wakeups) to
+    /// `side`'s waiters.
+    fn notify(&self, side: Side, wakeups: Wakeups) {
+        if wakeups.count == 0 {
             return;
         }
-        if k == unwoken {
+        if wakeups.all {
             self.condvar(side).notify_all();
         } else {
-            for _ in 0..k {
+            for _ in 0..wakeups.count {
                 self.condvar(side).notify_one();
             }
         }
     }
 
-    /// Advances `side`'s counter by `n` items, `lane` being that side's
-    /// lock (held), and returns whether the other side's mark was on it.
-    fn publish(&self, side: Side, lane: &mut Lane<T>, n: usize) -> bool {
-        let (counter, look_first) = match side {
-            Side::Put => (&self.pushed, fault::active(Fault::PutLooksBeforePublishing)),
-            Side::Get => (&self.popped, fault::active(Fault::GetLooksBeforePublishing)),
+    /// Wakes as many of `side`'s waiters as `n` items (or free slots) can
+    /// serve, taking both locks (get, then put) to count them. Called with
+    /// no lock held.
+    pub(super) fn wake_side(&self, side: Side, n: usize) {
+        let mut get = self.lane(Side::Get);
+        let mut put = self.lane(Side::Put);
+        let wakeups = match side {
+            Side::Get => Self::send_wakeups(&mut get, &mut put, n),
+            Side::Put => Self::send_wakeups(&mut put, &mut get, n),
         };
-        let own = lane.own;
-        lane.own = own.wrapping_add(n * ONE);
-        if look_first {
-            // The bug: look for sleepers, then publish. A thread that
-            // marks and looks in between sees no advance and parks, and
-            // the advance has already decided that nobody sleeps.
-            let marked = counter.load(Ordering::Acquire) & MARKED != 0;
-            counter.fetch_add(n * ONE, RMW);
-            return marked;
-        }
-        let before = counter.fetch_add(n * ONE, RMW);
-        debug_assert_eq!(before & !MARKED, own, "a counter advanced without its lock");
-        before & MARKED != 0
+        drop(put);
+        drop(get);
+        self.notify(side, wakeups);
+    }
+
+    /// Advances `side`'s counter by `n` items, `lane` being that side's
+    /// lock (held), and returns whether the other side's mark is set: read
+    /// under the same lock, so a mark set before this advance is seen, and
+    /// one set after it was set by a thread whose last look saw the
+    /// advance.
+    fn publish(&self, side: Side, lane: &mut Lane<T>, n: usize) -> bool {
+        let counter = match side {
+            Side::Put => &self.pushed,
+            Side::Get => &self.popped,
+        };
+        debug_assert_eq!(
+            counter.load(Ordering::Relaxed),
+            lane.own,
+            "a counter advanced without its lock"
+        );
+        lane.own = lane.own.wrapping_add(n);
+        // Release: a thread that reads the count without the lock (a
+        // getter's or putter's view, a spinner) and then acts on it under
+        // its own lock finds the items (or the room) it counts.
+        counter.store(lane.own, Ordering::Release);
+        lane.waited_on
     }
 
     /// Called by a putter that has just appended `n` items to the put lane,
@@ -267,32 +296,43 @@ impl<T> Shared<T> {
             between(lane.seen, lane.own),
             self.capacity
         );
-        let marked = self.publish(Side::Put, &mut lane, n);
-        if marked && fault::active(Fault::WakeGettersUnderPutLock) {
-            self.wake_side(Side::Get, n);
+        let waited_on = self.publish(Side::Put, &mut lane, n);
+        if waited_on && fault::active(Fault::WakeGettersUnderPutLock) {
+            // The bug: the get lock taken with the put lock held, against
+            // the order refill keeps (get, then put).
+            let mut get = self.lane(Side::Get);
+            let wakeups = Self::send_wakeups(&mut get, &mut lane, n);
+            drop(get);
+            drop(lane);
+            self.notify(Side::Get, wakeups);
+            return;
         }
         drop(lane);
         // Every advance that finds the mark wakes, so a woken getter owes
         // nobody a pass-on: the mark stays set while any getter waits.
-        if marked && !fault::active(Fault::WakeGettersUnderPutLock) {
+        if waited_on {
             self.wake_side(Side::Get, n);
         }
     }
 
     /// Called by a getter that has just taken `n` items from the get lane,
-    /// whose lock is `lane`: counts them, releases the lock, and wakes
-    /// putters if one may sleep.
+    /// whose lock is `lane`: counts them, wakes putters if one may sleep
+    /// (taking the put lock while it holds its own, in the lock order),
+    /// and releases the lock.
     pub(super) fn finish_get(&self, mut lane: MutexGuard<'_, Lane<T>>, n: usize) {
-        let marked = self.publish(Side::Get, &mut lane, n);
-        drop(lane);
-        if marked {
-            let room = if fault::active(Fault::WakePuttersAssumesOneItem) {
-                1
-            } else {
-                n
-            };
-            self.wake_side(Side::Put, room);
+        if !self.publish(Side::Get, &mut lane, n) {
+            return;
         }
+        let room = if fault::active(Fault::WakePuttersAssumesOneItem) {
+            1
+        } else {
+            n
+        };
+        let mut put = self.lane(Side::Put);
+        let wakeups = Self::send_wakeups(&mut put, &mut lane, room);
+        drop(put);
+        drop(lane);
+        self.notify(Side::Put, wakeups);
     }
 
     /// With the put lock held (`lane`): how many free slots there are, at
@@ -304,7 +344,7 @@ impl<T> Shared<T> {
         if room >= want {
             return room;
         }
-        lane.seen = self.popped.load(Ordering::Acquire) & !MARKED;
+        lane.seen = self.popped.load(Ordering::Acquire);
         self.capacity - between(lane.seen, lane.own)
     }
 
@@ -325,7 +365,7 @@ impl<T> Shared<T> {
         // put lane when it was last taken, and taking it updates the view),
         // so what it counts beyond them is in the put lane.
         if between(lane.own, lane.seen) == have {
-            lane.seen = self.pushed.load(Ordering::Acquire) & !MARKED;
+            lane.seen = self.pushed.load(Ordering::Acquire);
         }
         if between(lane.own, lane.seen) > have {
             let mut put = self.lane(Side::Put);
@@ -522,8 +562,8 @@ impl<T> Shared<T> {
         if n > 0 {
             // With both locks held the counters are exact: the drain
             // takes everything put and not taken.
-            get.own = get.own.wrapping_add(n * ONE);
-            self.popped.fetch_add(n * ONE, RMW);
+            get.own = get.own.wrapping_add(n);
+            self.popped.store(get.own, Ordering::Release);
         }
         debug_assert_eq!(get.own, put.own, "drained all but the counters differ");
         get.seen = put.own;
@@ -537,7 +577,8 @@ impl<T> Shared<T> {
             // Every putter is sent a wakeup: none is left for an advance
             // to wake, so the mark can go.
             put.woken = put.waiting;
-            self.settle_mark(Side::Put, &mut put);
+            put.marked = false;
+            get.waited_on = false;
         }
         let wake_getters = closed_now && get.waiting > 0;
         drop(put);
@@ -629,24 +670,20 @@ impl<T> Shared<T> {
         self.closed.store(true, Ordering::Release);
     }
 
-    /// Items buffered now, without a lock: `pushed`, then `popped`, then
-    /// `pushed` again, until the two reads of `pushed` agree. Then
-    /// `pushed` had that value when `popped` was read, so the difference
-    /// is what the buffer held at that instant (two reads that merely
-    /// bracket each other could add puts after a get to a count before
-    /// it: the linearizability check caught `len() == 3` on a buffer that
-    /// never held three items). crossbeam's array channel reads its tail
-    /// twice the same way.
+    /// Items buffered now, read with both locks held (get, then put), as
+    /// Python's `qsize` reads under its lock: the two lanes' counts are
+    /// then exact and of one instant. The counters' atomics, stored with
+    /// release ordering, are not in one total order with each other, so
+    /// reading them without the locks could pair a put after a get with a
+    /// count from before it (the linearizability check caught `len() ==
+    /// 3` on a buffer that never held three items, when `len` once read
+    /// them that way). A `len` in a hot loop contends with puts and gets.
     pub(super) fn len(&self) -> usize {
-        loop {
-            let pushed = self.pushed.load(Ordering::SeqCst) & !MARKED;
-            let popped = self.popped.load(Ordering::SeqCst) & !MARKED;
-            if self.pushed.load(Ordering::SeqCst) & !MARKED == pushed {
-                let len = between(popped, pushed);
-                debug_assert!(len <= self.capacity, "len {len} > capacity");
-                return len;
-            }
-        }
+        let get = self.lane(Side::Get);
+        let put = self.lane(Side::Put);
+        let len = between(get.own, put.own);
+        debug_assert!(len <= self.capacity, "len {len} > capacity");
+        len
     }
 
     pub(super) fn is_closed(&self) -> bool {

@@ -2,25 +2,30 @@
 //! both lanes can be looked at; the public calls are checked by the
 //! contract, proptest, loom and shuttle suites.
 
-use super::lanes::{MARKED, ONE};
+use super::lanes::between;
 use super::wait::Side;
 use super::*;
 use crate::sync::atomic::Ordering;
 
 /// What the two lanes hold, oldest first, and whether the counters say
 /// exactly that many, read with both locks held (they are exact then): the
-/// lanes' own copies match the atomics, no mark is left with nobody
-/// waiting, and what was put and not taken is what the lanes hold.
+/// lanes' own copies match the atomics, no getters' mark is left with
+/// nobody waiting (a putters' mark may stay until the next get finds it),
+/// each side's copy of its mark agrees with the mark, and what was put
+/// and not taken is what the lanes hold.
 fn lanes<T: Clone>(buffer: &SharedBuffer<T>) -> (Vec<T>, bool) {
     let take = buffer.shared.lane(Side::Get);
     let put = buffer.shared.lane(Side::Put);
     let items: Vec<T> = take.items.iter().chain(put.items.iter()).cloned().collect();
     let pushed = buffer.shared.pushed.load(Ordering::Acquire);
     let popped = buffer.shared.popped.load(Ordering::Acquire);
-    let counted = take.own.wrapping_add(items.len() * ONE) == put.own
-        && pushed & !MARKED == put.own
-        && popped & !MARKED == take.own
-        && buffer.shared.len() == items.len();
+    let counted = take.own.wrapping_add(items.len()) == put.own
+        && pushed == put.own
+        && popped == take.own
+        && between(take.own, put.own) == items.len()
+        && !put.waited_on
+        && !take.marked
+        && take.waited_on == put.marked;
     (items, counted)
 }
 
@@ -75,10 +80,10 @@ fn the_counters_are_what_both_lanes_hold_after_every_change() {
 fn spinners_go_on_exactly_when_their_side_may_proceed() {
     let capacity = 4;
     // Counters near the wrap-around as well as near zero.
-    for start in [0, 0usize.wrapping_sub(3 * ONE)] {
+    for start in [0, 0usize.wrapping_sub(3)] {
         for len in 0..=capacity {
             let taken = start;
-            let put = start.wrapping_add(len * ONE);
+            let put = start.wrapping_add(len);
             assert_eq!(
                 Side::Put.may_go_on(put, taken, capacity),
                 len < capacity,

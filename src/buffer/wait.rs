@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::lanes::{Lane, MARKED, Shared, between};
+use super::lanes::{Lane, Shared, between};
 use crate::fault::{self, Fault};
 use crate::sync::atomic::Ordering;
 use crate::sync::{Instant, MutexGuard, spin};
@@ -97,7 +97,7 @@ impl<T> Shared<T> {
             // 20-50 ms.
             let past_deadline = || deadline.is_some_and(|d| Instant::now() >= d);
             spin::until(|| {
-                let now = awaited.load(Ordering::Relaxed) & !MARKED;
+                let now = awaited.load(Ordering::Relaxed);
                 side.may_go_on(own, now, capacity)
                     || self.closed.load(Ordering::Relaxed)
                     || past_deadline()
@@ -108,27 +108,49 @@ impl<T> Shared<T> {
             }
         }
         let condvar = self.condvar(side);
+        // The last look, and the mark: with both locks held (get, then
+        // put), look once more at the other side's count, exact there, and
+        // set this side's mark in the other lane. An advance after this
+        // sees the mark and wakes this side; one before it is seen here,
+        // and this thread does not park. A putter lets go of its lock to
+        // take both in order (and so looks at the close again too). Needed
+        // only when the mark is not set already: while it is, any advance
+        // since this thread looked under its lock has seen the mark, and
+        // its waker takes this lock, held until this thread waits, to count
+        // the sleepers.
+        if !lane.marked && !fault::active(Fault::ParkWithoutLastLook) {
+            match side {
+                Side::Get => {
+                    let mut put = self.lane(Side::Put);
+                    if !fault::active(Fault::GetterMarksWithoutLooking) {
+                        lane.seen = put.own;
+                        if side.may_go_on(lane.own, put.own, self.capacity) {
+                            return Ok(lane);
+                        }
+                    }
+                    put.waited_on = true;
+                    lane.marked = true;
+                }
+                Side::Put => {
+                    drop(lane);
+                    let mut get = self.lane(Side::Get);
+                    lane = self.lane(Side::Put);
+                    if !fault::active(Fault::PutterMarksWithoutLooking) {
+                        lane.seen = get.own;
+                        if lane.closed || side.may_go_on(lane.own, get.own, self.capacity) {
+                            return Ok(lane);
+                        }
+                    }
+                    get.waited_on = true;
+                    lane.marked = true;
+                }
+            }
+        }
         // Counted before the lock is released (inside `wait`): a waker
         // that finds the mark reads the count under this lock to decide
         // whom to notify.
         let counted = usize::from(!fault::active(Fault::WaiterNotCounted));
         lane.waiting += counted;
-        // The last look: mark the counter this side waits on and read it
-        // in one step. An advance after the mark sees it and wakes this
-        // side; one before it is seen here, and this thread does not park.
-        // Needed only when the mark is not set already: while it is, some
-        // waiter has not been sent a wakeup, any advance since this thread
-        // looked under the lock has seen the mark, and its waker will take
-        // this lock and count this thread among those to wake.
-        if !lane.marked && !fault::active(Fault::ParkWithoutLastLook) {
-            let now = self.awaited(side).fetch_or(MARKED, Ordering::AcqRel) & !MARKED;
-            lane.marked = true;
-            lane.seen = now;
-            if side.may_go_on(lane.own, now, self.capacity) {
-                self.unwait(side, &mut lane, counted, false);
-                return Ok(lane);
-            }
-        }
         lane = match deadline {
             None => condvar.wait(lane),
             Some(deadline) => {
@@ -151,8 +173,9 @@ impl<T> Shared<T> {
 
     /// A waiter that stops waiting, with its side's lock held (`lane`):
     /// uncounts itself, returns the wakeup it may have been sent (`slept`:
-    /// it returned from the condition variable), and clears the mark if no
-    /// waiter is left that has not been sent one.
+    /// it returned from the condition variable), and, a getter, clears its
+    /// side's mark if no waiter is left that has not been sent a wakeup
+    /// (see [`settle_mark`](Self::settle_mark)).
     fn unwait(&self, side: Side, lane: &mut Lane<T>, counted: usize, slept: bool) {
         lane.waiting -= counted;
         if slept {
@@ -164,9 +187,17 @@ impl<T> Shared<T> {
     /// Clears `side`'s mark, with its lock held (`lane`), once every
     /// waiter has been sent a wakeup: no advance has anyone left to wake.
     pub(super) fn settle_mark(&self, side: Side, lane: &mut Lane<T>) {
-        if lane.marked && lane.waiting <= lane.woken {
+        // Only the getters' mark can be cleared here: it is in the put
+        // lane, whose lock comes after the get lock held here. A putter
+        // holds the put lock and may not take the get lock, so its side's
+        // mark stays set until the next get finds it and finds nobody to
+        // wake: one lock take of that get, where a waiter left.
+        if let Side::Get = side
+            && lane.marked
+            && lane.waiting <= lane.woken
+        {
             lane.marked = false;
-            self.awaited(side).fetch_and(!MARKED, Ordering::AcqRel);
+            self.lane(Side::Put).waited_on = false;
         }
     }
 }
