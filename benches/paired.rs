@@ -29,12 +29,25 @@
 //! items, thread start and shutdown included; `benches/support/pipeline.rs`).
 //! After the matrix it prints the geometric mean of the single-item ratios
 //! over the four cells the speed targets name, and the highest of them.
+//! `--pipeline-parts` (the pipeline cells, the system and two hand-rolled
+//! pipelines that each add one of the system's per-item costs, the
+//! producer's retrying put or the statistics' stores, each against plain
+//! hand-rolled threads; `benches/support/pipeline.rs`),
+//! `--floor` (instead of the matrix: at 1:1, capacity 16 and 1024,
+//! prodcon and three single-producer rings with 0, 1 and 2 locked
+//! instructions per item and side, each against crossbeam-channel;
+//! `benches/support/floor.rs`). `--solo NAME` runs one implementation (a
+//! matrix name, `ring_locked0`-`2`, or `system`/`hand_rolled` with
+//! `--pipeline`) on the selected cells `--pairs` times, unpaired, printing
+//! each run's ns/msg: for a profiler (`perf stat`, `perf record`) to see
+//! one implementation at a time; its times are not a claim.
 //! `cargo bench` passes `--bench` to every bench binary; it is ignored.
 
 mod support;
 
 use std::time::Duration;
 
+use support::floor;
 use support::pipeline::{self, Pipeline};
 use support::{CAPACITIES, IMPLEMENTATIONS, RunFn, Shape, TOPOLOGIES};
 
@@ -45,6 +58,9 @@ struct Options {
     cells: Option<String>,
     markdown: bool,
     pipeline: bool,
+    floor: bool,
+    parts: bool,
+    solo: Option<String>,
     csv: Option<String>,
 }
 
@@ -55,6 +71,9 @@ fn options() -> Options {
         cells: None,
         markdown: false,
         pipeline: false,
+        floor: false,
+        parts: false,
+        solo: None,
         csv: None,
     };
     let mut args = std::env::args().skip(1);
@@ -79,6 +98,9 @@ fn options() -> Options {
             "--cells" => options.cells = Some(value("--cells")),
             "--markdown" => options.markdown = true,
             "--pipeline" => options.pipeline = true,
+            "--floor" => options.floor = true,
+            "--pipeline-parts" => options.parts = true,
+            "--solo" => options.solo = Some(value("--solo")),
             "--csv" => options.csv = Some(value("--csv")),
             "--bench" => {}
             other => panic!("unknown argument {other:?}; see benches/paired.rs"),
@@ -90,10 +112,18 @@ fn options() -> Options {
 fn implementation(name: &str) -> RunFn {
     IMPLEMENTATIONS
         .iter()
+        .chain(FLOOR)
         .find(|(n, _)| *n == name)
         .map(|(_, run)| *run)
-        .expect("registered in benches/support")
+        .unwrap_or_else(|| panic!("{name:?}: no such implementation; see benches/support"))
 }
+
+/// The rings of `--floor` (1:1 only).
+const FLOOR: &[(&str, RunFn)] = &[
+    ("ring_locked0", floor::ring_locked0),
+    ("ring_locked1", floor::ring_locked1),
+    ("ring_locked2", floor::ring_locked2),
+];
 
 /// The `q`-quantile of sorted `values` (linear interpolation).
 fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -202,8 +232,20 @@ fn geomean(ratios: impl Iterator<Item = f64>) -> (f64, usize) {
 
 fn main() {
     let options = options();
+    if let Some(name) = &options.solo {
+        solo(&options, name);
+        return;
+    }
+    if options.parts {
+        pipeline_parts(&options);
+        return;
+    }
     if options.pipeline {
         pipeline(&options);
+        return;
+    }
+    if options.floor {
+        floor(&options);
         return;
     }
     let mut cells = Vec::new();
@@ -313,6 +355,127 @@ fn pipeline(options: &Options) {
                 "| {} | {:.1} | {:.1} | {:.2}× | {:.2}–{:.2} |",
                 c.name, c.ns_variant, c.ns_crossbeam, c.median, c.q1, c.q3
             );
+        }
+    }
+}
+
+/// `--floor`: at 1:1, prodcon and the three rings, each against crossbeam.
+fn floor(options: &Options) {
+    let crossbeam = implementation("crossbeam");
+    for capacity in [16, 1024] {
+        let name = format!("1x1/cap{capacity}");
+        if options.cells.as_ref().is_some_and(|c| !name.contains(c)) {
+            continue;
+        }
+        let shape = Shape {
+            producers: 1,
+            consumers: 1,
+            capacity,
+            messages: options.messages.unwrap_or(1_000_000),
+        };
+        for variant in ["prodcon", "ring_locked0", "ring_locked1", "ring_locked2"] {
+            let run = implementation(variant);
+            let cell = measure(
+                || run(shape),
+                || crossbeam(shape),
+                options.pairs,
+                shape.messages,
+                &name,
+                variant,
+            );
+            print_cell(&cell, "crossbeam", options.pairs);
+        }
+    }
+}
+
+/// `--solo NAME`: one implementation alone, `--pairs` runs of each
+/// selected cell, for a profiler.
+fn solo(options: &Options, name: &str) {
+    if options.pipeline {
+        let run = match name {
+            "system" => pipeline::system,
+            "hand_rolled" => pipeline::hand_rolled,
+            other => panic!("--pipeline --solo {other:?}: `system` or `hand_rolled`"),
+        };
+        for (producers, consumers, capacity) in PIPELINE_CELLS {
+            let cell = format!("{producers}x{consumers}/cap{capacity}");
+            if options.cells.as_ref().is_some_and(|c| !cell.contains(c)) {
+                continue;
+            }
+            let shape = Pipeline {
+                producers,
+                consumers,
+                capacity,
+                items: options.messages.unwrap_or(1_000_000),
+            };
+            for _ in 0..options.pairs {
+                let time = pipeline::timed(run, shape);
+                println!(
+                    "{cell:<14} {name:<14} {:>8.1} ns/item",
+                    time.as_nanos() as f64 / shape.items as f64
+                );
+            }
+        }
+        return;
+    }
+    let run = implementation(name);
+    for (producers, consumers) in TOPOLOGIES {
+        for capacity in CAPACITIES {
+            let cell = format!("{producers}x{consumers}/cap{capacity}");
+            if options.cells.as_ref().is_some_and(|c| !cell.contains(c)) {
+                continue;
+            }
+            let messages =
+                options
+                    .messages
+                    .unwrap_or(if capacity == 1 { 100_000 } else { 1_000_000 });
+            let shape = Shape {
+                producers,
+                consumers,
+                capacity,
+                messages,
+            };
+            for _ in 0..options.pairs {
+                let time = run(shape);
+                println!(
+                    "{cell:<14} {name:<14} {:>8.1} ns/msg",
+                    time.as_nanos() as f64 / messages as f64
+                );
+            }
+        }
+    }
+}
+
+/// `--pipeline-parts`: which of the system's per-item costs its ratio
+/// comes from, each way against plain hand-rolled threads.
+fn pipeline_parts(options: &Options) {
+    type Way = fn(Pipeline) -> u64;
+    let ways: [(&'static str, Way); 3] = [
+        ("system", pipeline::system),
+        ("retry", pipeline::hand_rolled_retry),
+        ("counted", pipeline::hand_rolled_counted),
+    ];
+    for (producers, consumers, capacity) in PIPELINE_CELLS {
+        let name = format!("{producers}x{consumers}/cap{capacity}");
+        if options.cells.as_ref().is_some_and(|c| !name.contains(c)) {
+            continue;
+        }
+        let shape = Pipeline {
+            producers,
+            consumers,
+            capacity,
+            items: options.messages.unwrap_or(1_000_000),
+        };
+        for (variant, way) in ways {
+            let cell = measure(
+                || pipeline::timed(way, shape),
+                || pipeline::timed(pipeline::hand_rolled, shape),
+                options.pairs,
+                shape.items,
+                &name,
+                variant,
+            );
+            print_cell(&cell, "hand_rolled", options.pairs);
         }
     }
 }

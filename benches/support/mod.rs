@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use prodcon::SharedBuffer;
 
+pub(crate) mod floor;
 pub(crate) mod pipeline;
 
 /// Messages moved per iteration, split evenly among the producers, unless

@@ -6,11 +6,11 @@
 
 use std::hint::black_box;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use prodcon::{ProducerConsumerSystem, SharedBuffer};
+use prodcon::{ProducerConsumerSystem, PutTimeoutError, SharedBuffer, TryPutError};
 
 /// One pipeline run's shape: `items` split evenly among the producers.
 #[derive(Clone, Copy, Debug)]
@@ -42,26 +42,88 @@ impl Pipeline {
 /// pills), and the consumers stop once it is closed and empty. Returns the
 /// total of the consumers' sums.
 pub(crate) fn hand_rolled(shape: Pipeline) -> u64 {
+    hand_rolled_with(shape, put_blocking, false)
+}
+
+/// [`hand_rolled`] with the system's producer put (`try_put`, then
+/// `put_timeout` with the system's default retry interval while the
+/// buffer is full), and nothing else of the system: what the retry
+/// reporting's put costs (`--pipeline-parts`, BENCHMARKS.md).
+pub(crate) fn hand_rolled_retry(shape: Pipeline) -> u64 {
+    hand_rolled_with(shape, put_retrying, false)
+}
+
+/// [`hand_rolled`] with the system's per-item statistics: every worker
+/// stores its running count into counters of its own, in an `Arc` each,
+/// allocated as the system allocates them (`--pipeline-parts`).
+pub(crate) fn hand_rolled_counted(shape: Pipeline) -> u64 {
+    hand_rolled_with(shape, put_blocking, true)
+}
+
+fn put_blocking(buffer: &SharedBuffer<u64>, item: u64) {
+    buffer.put(item).expect("buffer closed early");
+}
+
+/// The system's producer put: `try_put` first, then `put_timeout` with
+/// its default retry interval (100 ms) until the item is in.
+fn put_retrying(buffer: &SharedBuffer<u64>, item: u64) {
+    let Err(TryPutError::Full(mut item)) = buffer.try_put(item) else {
+        return;
+    };
+    loop {
+        match buffer.put_timeout(item, Duration::from_millis(100)) {
+            Ok(()) => return,
+            Err(PutTimeoutError::Timeout(back)) => item = back,
+            Err(PutTimeoutError::Closed(_)) => panic!("buffer closed early"),
+        }
+    }
+}
+
+/// A worker's statistics as the system keeps them (`stats::Counters`):
+/// two counts and a flag, written by the worker alone, read by `stats()`.
+#[derive(Default)]
+struct Counters {
+    items: AtomicUsize,
+    failed: AtomicUsize,
+    panicked: AtomicBool,
+}
+
+fn hand_rolled_with(shape: Pipeline, put: fn(&SharedBuffer<u64>, u64), count: bool) -> u64 {
     let buffer = SharedBuffer::new(shape.capacity);
     let per = shape.per_producer();
+    let counters: Vec<Arc<Counters>> = (0..shape.producers + shape.consumers)
+        .map(|_| Arc::new(Counters::default()))
+        .collect();
     let producers: Vec<_> = (0..shape.producers as u64)
         .map(|p| {
             let buffer = buffer.clone();
+            let counters = Arc::clone(&counters[p as usize]);
             thread::spawn(move || {
+                let mut items = 0;
                 for item in p * per..(p + 1) * per {
-                    buffer.put(item).expect("buffer closed early");
+                    if count {
+                        items += 1;
+                        counters.items.store(items, Ordering::Release);
+                    }
+                    put(&buffer, item);
                 }
             })
         })
         .collect();
     let consumers: Vec<_> = (0..shape.consumers)
-        .map(|_| {
+        .map(|c| {
             let buffer = buffer.clone();
+            let counters = Arc::clone(&counters[shape.producers + c]);
             thread::spawn(move || {
                 let mut sum = 0u64;
+                let mut items = 0;
                 // Ends once the buffer is closed and every item is taken.
                 while let Ok(item) = buffer.get() {
                     sum = sum.wrapping_add(item);
+                    if count {
+                        items += 1;
+                        counters.items.store(items, Ordering::Release);
+                    }
                 }
                 black_box(sum)
             })
@@ -71,10 +133,24 @@ pub(crate) fn hand_rolled(shape: Pipeline) -> u64 {
         producer.join().expect("producer panicked");
     }
     buffer.close();
-    consumers
+    let total = consumers
         .into_iter()
         .map(|consumer| consumer.join().expect("consumer panicked"))
-        .fold(0u64, u64::wrapping_add)
+        .fold(0u64, u64::wrapping_add);
+    let counted: usize = counters
+        .iter()
+        .map(|c| c.items.load(Ordering::Acquire))
+        .sum();
+    assert!(
+        !count || counted as u64 == 2 * shape.items,
+        "every item counted twice"
+    );
+    assert!(
+        counters
+            .iter()
+            .all(|c| c.failed.load(Ordering::Relaxed) == 0 && !c.panicked.load(Ordering::Relaxed))
+    );
+    total
 }
 
 /// The same pipeline through `ProducerConsumerSystem`: producer `p` is the
