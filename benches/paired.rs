@@ -34,10 +34,11 @@
 //! producer's retrying put or the statistics' stores, each against plain
 //! hand-rolled threads; `benches/support/pipeline.rs`),
 //! `--floor` (instead of the matrix: at 1:1, capacity 16 and 1024,
-//! prodcon and three single-producer rings with 0, 1 and 2 locked
-//! instructions per item and side, each against crossbeam-channel;
-//! `benches/support/floor.rs`). `--solo NAME` runs one implementation (a
-//! matrix name, `ring_locked0`-`2`, or `system`/`hand_rolled` with
+//! prodcon and single-producer rings with 0, 1 and 2 locked
+//! instructions per item and side, counters or crossbeam's stamped slots,
+//! each against crossbeam-channel; `benches/support/floor.rs`).
+//! `--solo NAME` runs one implementation (a matrix name,
+//! `ring_locked0`-`2`, `ring_stamped0`-`2`, or `system`/`hand_rolled` with
 //! `--pipeline`) on the selected cells `--pairs` times, unpaired, printing
 //! each run's ns/msg: for a profiler (`perf stat`, `perf record`) to see
 //! one implementation at a time; its times are not a claim.
@@ -123,6 +124,9 @@ const FLOOR: &[(&str, RunFn)] = &[
     ("ring_locked0", floor::ring_locked0),
     ("ring_locked1", floor::ring_locked1),
     ("ring_locked2", floor::ring_locked2),
+    ("ring_stamped0", floor::ring_stamped0),
+    ("ring_stamped1", floor::ring_stamped1),
+    ("ring_stamped2", floor::ring_stamped2),
 ];
 
 /// The `q`-quantile of sorted `values` (linear interpolation).
@@ -359,7 +363,7 @@ fn pipeline(options: &Options) {
     }
 }
 
-/// `--floor`: at 1:1, prodcon and the three rings, each against crossbeam.
+/// `--floor`: at 1:1, prodcon and the rings, each against crossbeam.
 fn floor(options: &Options) {
     let crossbeam = implementation("crossbeam");
     for capacity in [16, 1024] {
@@ -373,7 +377,8 @@ fn floor(options: &Options) {
             capacity,
             messages: options.messages.unwrap_or(1_000_000),
         };
-        for variant in ["prodcon", "ring_locked0", "ring_locked1", "ring_locked2"] {
+        let variants = ["prodcon"].into_iter().chain(FLOOR.iter().map(|(n, _)| *n));
+        for variant in variants {
             let run = implementation(variant);
             let cell = measure(
                 || run(shape),

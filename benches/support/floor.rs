@@ -25,6 +25,16 @@
 //! So the differences between the rings are the cost of the locked
 //! instructions themselves, which wait for every earlier store, including
 //! the slot and counter stores whose lines the other core reads.
+//!
+//! The stamped rings (`ring_stamped0`-`2`) are the same three locks around
+//! crossbeam's slot layout instead of counters: each slot holds a stamp
+//! beside its value (16 bytes, four slots to a cache line), a side waits
+//! on the stamp of its next slot, and neither side ever reads the other's
+//! position. So a put writes one line the consumer reads (the slot's),
+//! where the counter rings write two (the slot's and `tail`'s); set
+//! against `ring_locked1`, `ring_stamped1` says how much of the gap between
+//! one locked instruction and crossbeam's one compare-and-swap is that
+//! second line.
 
 use std::hint::{black_box, spin_loop};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -136,6 +146,91 @@ impl Ring {
     }
 }
 
+/// A slot of the stamped rings, as crossbeam lays its slots out: the stamp
+/// says whose turn the slot is (`2 * position` for the producer at that
+/// position, `2 * position + 1` for the consumer; doubled so that at
+/// capacity 1 "full" and "free for the next lap" differ, as crossbeam's lap
+/// bit does), the value sits beside it.
+struct Slot {
+    stamp: AtomicUsize,
+    value: AtomicU64,
+}
+
+struct StampedRing {
+    slots: Box<[Slot]>,
+    capacity: usize,
+    put_lock: Line<AtomicBool>,
+    get_lock: Line<AtomicBool>,
+}
+
+impl StampedRing {
+    fn new(capacity: usize) -> Self {
+        StampedRing {
+            slots: (0..capacity)
+                .map(|i| Slot {
+                    stamp: AtomicUsize::new(2 * i),
+                    value: AtomicU64::new(0),
+                })
+                .collect(),
+            capacity,
+            put_lock: Line(AtomicBool::new(false)),
+            get_lock: Line(AtomicBool::new(false)),
+        }
+    }
+
+    fn produce(&self, values: std::ops::Range<u64>, locked: u32) {
+        for (tail, value) in values.enumerate() {
+            let slot = &self.slots[tail % self.capacity];
+            let mut step = 0;
+            // Free for this lap once the consumer of the last lap stamped
+            // it `2 * tail` (the initial stamps are the first lap's).
+            while slot.stamp.load(Ordering::Acquire) != 2 * tail {
+                snooze(&mut step);
+            }
+            lock(&self.put_lock.0, locked);
+            slot.value.store(value, Ordering::Relaxed);
+            slot.stamp.store(2 * tail + 1, Ordering::Release);
+            unlock(&self.put_lock.0, locked);
+        }
+    }
+
+    fn consume(&self, messages: u64, locked: u32) -> u64 {
+        let mut sum = 0u64;
+        for head in 0..messages as usize {
+            let slot = &self.slots[head % self.capacity];
+            let mut step = 0;
+            while slot.stamp.load(Ordering::Acquire) != 2 * head + 1 {
+                snooze(&mut step);
+            }
+            lock(&self.get_lock.0, locked);
+            let value = slot.value.load(Ordering::Relaxed);
+            slot.stamp
+                .store(2 * (head + self.capacity), Ordering::Release);
+            unlock(&self.get_lock.0, locked);
+            sum = sum.wrapping_add(value);
+        }
+        black_box(sum)
+    }
+}
+
+/// One run of the stamped ring with `locked` locked instructions per item
+/// and side (1:1 only).
+fn run_stamped(shape: Shape, locked: u32) -> Duration {
+    assert_eq!(
+        (shape.producers, shape.consumers),
+        (1, 1),
+        "the rings are single-producer single-consumer"
+    );
+    let ring = StampedRing::new(shape.capacity);
+    let ring = &ring;
+    let range = shape.producer_ranges().next().expect("one producer");
+    run_timed(
+        shape,
+        vec![move || ring.produce(range, locked)],
+        vec![move || ring.consume(shape.messages, locked)],
+    )
+}
+
 /// One run of the ring with `locked` locked instructions per item and side
 /// (1:1 only).
 fn run_ring(shape: Shape, locked: u32) -> Duration {
@@ -164,4 +259,16 @@ pub(crate) fn ring_locked1(shape: Shape) -> Duration {
 
 pub(crate) fn ring_locked2(shape: Shape) -> Duration {
     run_ring(shape, 2)
+}
+
+pub(crate) fn ring_stamped0(shape: Shape) -> Duration {
+    run_stamped(shape, 0)
+}
+
+pub(crate) fn ring_stamped1(shape: Shape) -> Duration {
+    run_stamped(shape, 1)
+}
+
+pub(crate) fn ring_stamped2(shape: Shape) -> Duration {
+    run_stamped(shape, 2)
 }
