@@ -94,7 +94,14 @@ fn unlock(lock: &AtomicBool, locked: u32) {
     }
 }
 
-impl Ring {
+/// The two sides of a single-producer single-consumer ring.
+trait Spsc: Sync {
+    fn new(capacity: usize) -> Self;
+    fn produce(&self, values: std::ops::Range<u64>, locked: u32);
+    fn consume(&self, messages: u64, locked: u32) -> u64;
+}
+
+impl Spsc for Ring {
     fn new(capacity: usize) -> Self {
         Ring {
             slots: (0..capacity).map(|_| AtomicU64::new(0)).collect(),
@@ -163,7 +170,7 @@ struct StampedRing {
     get_lock: Line<AtomicBool>,
 }
 
-impl StampedRing {
+impl Spsc for StampedRing {
     fn new(capacity: usize) -> Self {
         StampedRing {
             slots: (0..capacity)
@@ -213,33 +220,15 @@ impl StampedRing {
     }
 }
 
-/// One run of the stamped ring with `locked` locked instructions per item
-/// and side (1:1 only).
-fn run_stamped(shape: Shape, locked: u32) -> Duration {
-    assert_eq!(
-        (shape.producers, shape.consumers),
-        (1, 1),
-        "the rings are single-producer single-consumer"
-    );
-    let ring = StampedRing::new(shape.capacity);
-    let ring = &ring;
-    let range = shape.producer_ranges().next().expect("one producer");
-    run_timed(
-        shape,
-        vec![move || ring.produce(range, locked)],
-        vec![move || ring.consume(shape.messages, locked)],
-    )
-}
-
-/// One run of the ring with `locked` locked instructions per item and side
+/// One run of ring `R` with `locked` locked instructions per item and side
 /// (1:1 only).
-fn run_ring(shape: Shape, locked: u32) -> Duration {
+fn run<R: Spsc>(shape: Shape, locked: u32) -> Duration {
     assert_eq!(
         (shape.producers, shape.consumers),
         (1, 1),
         "the rings are single-producer single-consumer"
     );
-    let ring = Ring::new(shape.capacity);
+    let ring = R::new(shape.capacity);
     let ring = &ring;
     let range = shape.producer_ranges().next().expect("one producer");
     run_timed(
@@ -250,25 +239,25 @@ fn run_ring(shape: Shape, locked: u32) -> Duration {
 }
 
 pub(crate) fn ring_locked0(shape: Shape) -> Duration {
-    run_ring(shape, 0)
+    run::<Ring>(shape, 0)
 }
 
 pub(crate) fn ring_locked1(shape: Shape) -> Duration {
-    run_ring(shape, 1)
+    run::<Ring>(shape, 1)
 }
 
 pub(crate) fn ring_locked2(shape: Shape) -> Duration {
-    run_ring(shape, 2)
+    run::<Ring>(shape, 2)
 }
 
 pub(crate) fn ring_stamped0(shape: Shape) -> Duration {
-    run_stamped(shape, 0)
+    run::<StampedRing>(shape, 0)
 }
 
 pub(crate) fn ring_stamped1(shape: Shape) -> Duration {
-    run_stamped(shape, 1)
+    run::<StampedRing>(shape, 1)
 }
 
 pub(crate) fn ring_stamped2(shape: Shape) -> Duration {
-    run_stamped(shape, 2)
+    run::<StampedRing>(shape, 2)
 }
