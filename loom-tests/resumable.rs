@@ -5,9 +5,9 @@
 //! tiers explore under a preemption bound (`loom-tests/buffer.rs`,
 //! `loom-tests/deep.rs`). Here each is explored without a bound, by
 //! segments (`close_races_consumers` finished: 101,531,622 executions, its
-//! ledger in `loom-tests/searches/`; `producers_refill` has not finished,
-//! and `scripts/search_estimate.py` puts it at billions of executions,
-//! VERIFICATION.md):
+//! ledger in `loom-tests/searches/`; `producers_refill` has not finished:
+//! 841 M executions so far, and `scripts/search_estimate.py` puts it at
+//! some 5 × 10^10, a week of one core, VERIFICATION.md):
 //!
 //! ```text
 //! RUSTFLAGS="--cfg loom" cargo test --features loom-checkpoint \
